@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { AcsConnection, parseConnectionString } from './client/connection-string';
+import { parseRawId, isE164 } from './identifiers';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type TrustProxy = boolean | number | string;
+
+export interface Config {
+  port: number;
+  publicBaseUrl: string;
+  /** The real service, or undefined: then the emulator runs embedded and its address is known once it listens. */
+  acs: AcsConnection | undefined;
+  acsApiVersion: string;
+  sourceIdentity: string;
+  alternateCallerId: string | undefined;
+  agentTarget: string | undefined;
+  /** The first signs new callback tokens; every one of them is accepted (rotation). */
+  callbackSecrets: string[];
+  /** Every one of them opens the management API (rotation). */
+  apiKeys: string[];
+  database: DatabaseConfig;
+  logLevel: LogLevel;
+  trustProxy: TrustProxy;
+  emulator: { port: number; accessKey: string; timeScale: number };
+  /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
+  dispatchConcurrency: number;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  /** Defaults of the reminder flow; each call or campaign may override them. */
+  reminder: { waitSeconds: number };
+  /** Management API requests per client per minute. */
+  rateLimitPerMinute: number;
+  /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
+  usesEmulator: boolean;
+}
+
+/** Well-known development values, used only while the emulator is in use. */
+export const DEV_DEFAULTS = {
+  callbackSecret: 'dev-callback-secret-not-for-production',
+  apiKey: 'dev-api-key',
+  sourceIdentity: '8:acs:callhook-emulator_source',
+  alternateCallerId: '+18005550100',
+  agentTarget: '8:acs:callhook-emulator_agent',
+} as const;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+const optional = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+const int = (min: number, max: number, fallback: number) =>
+  optional.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional()
+      .default(fallback),
+  );
+
+const list = optional.transform((s) =>
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+);
+
+const rawId = (what: string) =>
+  optional.refine((v) => {
+    if (v === undefined) return true;
+    try {
+      parseRawId(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `must be ${what}`);
+
+const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
+
+const schema = z.object({
+  PORT: int(0, 65535, 3000),
+  PUBLIC_BASE_URL: optional.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  ACS_CONNECTION_STRING: optional,
+  ACS_API_VERSION: optional.transform((v) => v ?? '2021-06-15-preview'),
+  SOURCE_IDENTITY: rawId('an 8:acs:… raw id').refine(
+    (v) => v === undefined || v.startsWith('8:acs:'),
+    'must be an 8:acs:… raw id',
+  ),
+  ALTERNATE_CALLER_ID: optional.refine((v) => v === undefined || isE164(v), 'must be an E.164 phone number like +14255550123'),
+  AGENT_TARGET: rawId('a raw id (+E.164, 8:acs:… or 8:orgid:…)'),
+  CALLBACK_SECRET: list.refine(
+    (v) => v === undefined || v.every((s) => s.length >= 16),
+    'each secret must be at least 16 characters',
+  ),
+  API_KEY: list.refine((v) => v === undefined || v.every((s) => s.length >= 16), 'each key must be at least 16 characters'),
+  DATABASE_URL: optional,
+  LOG_LEVEL: optional.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  ),
+  TRUST_PROXY: optional,
+  EMULATOR_PORT: int(0, 65535, 4010),
+  EMULATOR_ACCESS_KEY: optional.refine(
+    (v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 16),
+    'must be base64 of at least 16 bytes',
+  ),
+  EMULATOR_TIME_SCALE: optional.pipe(
+    z
+      .string()
+      .regex(/^\d*\.?\d+$/, 'must be a positive number')
+      .transform(Number)
+      .pipe(z.number().positive('must be a positive number'))
+      .optional()
+      .default(1),
+  ),
+  DISPATCH_CONCURRENCY: int(0, 1000, 16),
+  BODY_LIMIT: optional.refine((v) => v === undefined || SIZE.test(v), 'must be a size like 1mb or 512kb'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  REMINDER_WAIT_SECONDS: int(1, 3600, 30),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
+});
+
+function parseSize(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const [, digits, unit = 'b'] = SIZE.exec(value)!;
+  return Number(digits) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit.toLowerCase() as 'b' | 'kb' | 'mb'];
+}
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function parseDatabase(value: string | undefined, cwd: string): DatabaseConfig {
+  if (value === undefined) return { kind: 'sqlite', path: path.resolve(cwd, 'data', 'callhook.db') };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!file) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/callhook.db');
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(cwd, file) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must be postgres://… or sqlite:<path> (unset: ./data/callhook.db)');
+}
+
+/** Parses and checks the whole environment once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue.path[0]);
+    const got = env[variable];
+    const shown = /SECRET|KEY|CONNECTION|DATABASE_URL/.test(variable) ? '' : ` (got "${String(got).slice(0, 60)}")`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = result.data;
+
+  let acs: AcsConnection | undefined;
+  if (e.ACS_CONNECTION_STRING !== undefined) {
+    try {
+      acs = parseConnectionString(e.ACS_CONNECTION_STRING);
+    } catch (err) {
+      throw new ConfigError('ACS_CONNECTION_STRING', `${(err as Error).message} (expected endpoint=https://…;accesskey=…)`);
+    }
+  }
+  const usesEmulator = acs === undefined || LOOPBACK.has(new URL(acs.endpoint).hostname);
+
+  const port = e.PORT;
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  if (!usesEmulator && !publicBaseUrl.startsWith('https://')) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
+  }
+
+  const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
+    if (value !== undefined) return value;
+    if (usesEmulator) return devValue;
+    throw new ConfigError(variable, 'is required when ACS_CONNECTION_STRING points at the real service');
+  };
+
+  return {
+    port,
+    publicBaseUrl,
+    acs,
+    acsApiVersion: e.ACS_API_VERSION,
+    sourceIdentity: required('SOURCE_IDENTITY', e.SOURCE_IDENTITY, DEV_DEFAULTS.sourceIdentity),
+    alternateCallerId: e.ALTERNATE_CALLER_ID ?? (usesEmulator ? DEV_DEFAULTS.alternateCallerId : undefined),
+    agentTarget: e.AGENT_TARGET ?? (usesEmulator ? DEV_DEFAULTS.agentTarget : undefined),
+    callbackSecrets: required('CALLBACK_SECRET', e.CALLBACK_SECRET, [DEV_DEFAULTS.callbackSecret]),
+    apiKeys: required('API_KEY', e.API_KEY, [DEV_DEFAULTS.apiKey]),
+    database: parseDatabase(e.DATABASE_URL, cwd),
+    logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    emulator: {
+      port: e.EMULATOR_PORT,
+      accessKey: e.EMULATOR_ACCESS_KEY ?? randomBytes(32).toString('base64'),
+      timeScale: e.EMULATOR_TIME_SCALE,
+    },
+    dispatchConcurrency: e.DISPATCH_CONCURRENCY,
+    bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    usesEmulator,
+  };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { contentHash } from './canonical-json';
+import { knownEventSchemas, unknownEventSchema } from './schemas';
+import { isKnownEventType } from './types';
+
+export const MAX_EVENTS_PER_BODY = 5000;
+
+export interface ParsedEvent {
+  known: boolean;
+  eventType: string;
+  callLegId: string | null;
+  eventTimeMs: number;
+  /** Same id, or for `id: null` the same canonical content, means the same event delivered again. */
+  dedupeKey: string;
+  /** The event as received, extra fields included. */
+  event: Record<string, unknown>;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+function fieldName(prefix: (string | number)[], path: PropertyKey[]): string {
+  return [...prefix, ...path]
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function problems(error: z.ZodError, prefix: (string | number)[]): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: fieldName(prefix, issue.path) || '(body)', message: issue.message }));
+}
+
+function parseOne(raw: unknown, prefix: (string | number)[]): ParsedEvent {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw invalid([{ field: fieldName(prefix, []) || '(body)', message: 'must be an event object' }]);
+  }
+  const eventType = (raw as Record<string, unknown>).eventType;
+  const known = typeof eventType === 'string' && isKnownEventType(eventType);
+  const schema = known ? knownEventSchemas[eventType] : unknownEventSchema;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw invalid(problems(result.error, prefix));
+  const event = raw as Record<string, unknown> & { id: string | null; subject: string; eventType: string; eventTime: string };
+  const data = event.data as Record<string, unknown> | null;
+  const legFromData = data && typeof data === 'object' && typeof data.CallLegId === 'string' ? data.CallLegId : null;
+  const legFromSubject = /^callLeg\/([^/]+)\//.exec(event.subject)?.[1] ?? null;
+  return {
+    known,
+    eventType: event.eventType,
+    callLegId: legFromData ?? legFromSubject,
+    eventTimeMs: Date.parse(event.eventTime),
+    dedupeKey: event.id ? `id:${event.id}` : `sha256:${contentHash(event)}`,
+    event,
+  };
+}
+
+function invalid(details: FieldProblem[]): ValidationError {
+  const first = details[0];
+  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  return new ValidationError(`${first.field}: ${first.message}${more}`, details, 'invalid_event');
+}
+
+/** A callback body is one event or an array of them; any invalid event rejects the whole body. */
+export function parseCallbackBody(body: unknown): ParsedEvent[] {
+  if (!Array.isArray(body)) return [parseOne(body, [])];
+  if (body.length === 0) throw invalid([{ field: '(body)', message: 'must hold at least one event' }]);
+  if (body.length > MAX_EVENTS_PER_BODY) {
+    throw invalid([{ field: '(body)', message: `must hold at most ${MAX_EVENTS_PER_BODY} events` }]);
+  }
+  return body.map((raw, i) => parseOne(raw, [i]));
+}
