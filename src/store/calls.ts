@@ -1,0 +1,179 @@
+import { Db, Param } from './db';
+import { fromJson, toJson } from './json';
+
+export type CallKind = 'call' | 'conversation';
+/** Our view of the call leg; `creating` until the create-call (or join) request has answered. */
+export type CallStateName = 'creating' | 'establishing' | 'established' | 'terminating' | 'terminated' | 'failed';
+export const TERMINAL_STATES: readonly CallStateName[] = ['terminated', 'failed'];
+
+export interface CallRecord {
+  id: string;
+  kind: CallKind;
+  flow: string;
+  target: string | null;
+  conversationId: string | null;
+  callLegId: string | null;
+  state: CallStateName;
+  outcome: string | null;
+  error: unknown;
+  settings: Record<string, unknown>;
+  workflow: Record<string, unknown>;
+  campaignId: string | null;
+  campaignTargetId: number | null;
+  attempt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+}
+
+export type NewCall = Pick<CallRecord, 'id' | 'kind' | 'flow' | 'settings'> &
+  Partial<Pick<CallRecord, 'target' | 'conversationId' | 'callLegId' | 'state' | 'workflow' | 'campaignId' | 'campaignTargetId' | 'attempt'>>;
+
+export type CallPatch = Partial<Pick<CallRecord, 'callLegId' | 'conversationId' | 'state' | 'outcome' | 'error' | 'workflow' | 'endedAt'>>;
+
+interface Row {
+  id: string;
+  kind: CallKind;
+  flow: string;
+  target: string | null;
+  conversation_id: string | null;
+  call_leg_id: string | null;
+  state: CallStateName;
+  outcome: string | null;
+  error: string | null;
+  settings: string;
+  workflow: string;
+  campaign_id: string | null;
+  campaign_target_id: number | null;
+  attempt: number | null;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+const COLUMNS =
+  'id, kind, flow, target, conversation_id, call_leg_id, state, outcome, error, settings, workflow, campaign_id, campaign_target_id, attempt, created_at, updated_at, ended_at';
+
+function toRecord(row: Row): CallRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    flow: row.flow,
+    target: row.target,
+    conversationId: row.conversation_id,
+    callLegId: row.call_leg_id,
+    state: row.state,
+    outcome: row.outcome,
+    error: fromJson(row.error, null),
+    settings: fromJson(row.settings, {}),
+    workflow: fromJson(row.workflow, {}),
+    campaignId: row.campaign_id,
+    campaignTargetId: row.campaign_target_id,
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+  };
+}
+
+const PATCH_COLUMNS: Record<keyof CallPatch, string> = {
+  callLegId: 'call_leg_id',
+  conversationId: 'conversation_id',
+  state: 'state',
+  outcome: 'outcome',
+  error: 'error',
+  workflow: 'workflow',
+  endedAt: 'ended_at',
+};
+
+export interface CallFilter {
+  state?: string;
+  outcome?: string;
+  campaignId?: string;
+  kind?: CallKind;
+  /** Keyset paging: calls created before this cursor (from a previous page). */
+  before?: { createdAt: number; id: string };
+  limit: number;
+}
+
+export function callsRepo(db: Db, now: () => number) {
+  return {
+    async insert(call: NewCall): Promise<CallRecord> {
+      const at = now();
+      const row = await db.get<Row>(
+        `INSERT INTO calls (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, NULL) RETURNING ${COLUMNS}`,
+        [
+          call.id,
+          call.kind,
+          call.flow,
+          call.target ?? null,
+          call.conversationId ?? null,
+          call.callLegId ?? null,
+          call.state ?? 'creating',
+          JSON.stringify(call.settings),
+          JSON.stringify(call.workflow ?? {}),
+          call.campaignId ?? null,
+          call.campaignTargetId ?? null,
+          call.attempt ?? null,
+          at,
+          at,
+        ],
+      );
+      return toRecord(row!);
+    },
+
+    async get(id: string): Promise<CallRecord | undefined> {
+      const row = await db.get<Row>(`SELECT ${COLUMNS} FROM calls WHERE id = ?`, [id]);
+      return row && toRecord(row);
+    },
+
+    async idOfLeg(callLegId: string): Promise<string | undefined> {
+      return (await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [callLegId]))?.id;
+    },
+
+    async update(id: string, patch: CallPatch): Promise<CallRecord | undefined> {
+      const sets: string[] = [];
+      const params: Param[] = [];
+      for (const [key, column] of Object.entries(PATCH_COLUMNS) as Array<[keyof CallPatch, string]>) {
+        if (!(key in patch)) continue;
+        const value = patch[key];
+        sets.push(`${column} = ?`);
+        params.push(key === 'workflow' || key === 'error' ? toJson(value) : ((value ?? null) as Param));
+      }
+      sets.push('updated_at = ?');
+      params.push(now(), id);
+      const row = await db.get<Row>(`UPDATE calls SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, params);
+      return row && toRecord(row);
+    },
+
+    async list(filter: CallFilter): Promise<CallRecord[]> {
+      const where: string[] = [];
+      const params: Param[] = [];
+      const eq = (column: string, value: string | undefined) => {
+        if (value === undefined) return;
+        where.push(`${column} = ?`);
+        params.push(value);
+      };
+      eq('state', filter.state);
+      eq('outcome', filter.outcome);
+      eq('campaign_id', filter.campaignId);
+      eq('kind', filter.kind);
+      if (filter.before) {
+        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+        params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
+      }
+      params.push(filter.limit);
+      const rows = await db.all<Row>(
+        `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        params,
+      );
+      return rows.map(toRecord);
+    },
+
+    async countByOutcome(): Promise<Array<{ outcome: string | null; count: number }>> {
+      return db.all('SELECT outcome, COUNT(*) AS count FROM calls GROUP BY outcome');
+    },
+  };
+}
+
+export type CallsRepo = ReturnType<typeof callsRepo>;

@@ -1,0 +1,186 @@
+import { ForbiddenError, NotFoundError } from '../errors';
+import { Db } from './db';
+
+export type InboxSource = 'callback' | 'timer';
+export type InboxStatus = 'pending' | 'handled' | 'ignored' | 'failed';
+
+export interface IncomingEvent {
+  dedupeKey: string;
+  eventType: string;
+  known: boolean;
+  callLegId: string | null;
+  eventTimeMs: number;
+  body: unknown;
+}
+
+export interface InboxEvent {
+  seq: number;
+  callId: string;
+  source: InboxSource;
+  eventType: string;
+  known: boolean;
+  callLegId: string | null;
+  eventTime: number;
+  body: unknown;
+  receivedAt: number;
+  attempts: number;
+  notBefore: number | null;
+}
+
+interface Row {
+  seq: number;
+  call_id: string;
+  source: InboxSource;
+  event_type: string;
+  known: number;
+  call_leg_id: string | null;
+  event_time: number;
+  body: string;
+  received_at: number;
+  attempts: number;
+  not_before: number | null;
+}
+
+/** How long a call whose create request never answered (a crash mid-request) keeps its events waiting. */
+export const CREATING_GRACE_MS = 30_000;
+
+export function inboxRepo(db: Db) {
+  const insert = async (callId: string, source: InboxSource, event: IncomingEvent, receivedAt: number) =>
+    (
+      await db.all(
+        `INSERT INTO inbox (call_id, dedupe_key, source, event_type, known, call_leg_id, event_time, body, received_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (call_id, dedupe_key) DO NOTHING RETURNING seq`,
+        [
+          callId,
+          event.dedupeKey,
+          source,
+          event.eventType,
+          event.known ? 1 : 0,
+          event.callLegId,
+          event.eventTimeMs,
+          JSON.stringify(event.body),
+          receivedAt,
+        ],
+      )
+    ).length === 1;
+
+  return {
+    insert,
+
+    /**
+     * Stores a callback body for one call, all or nothing. Throws NotFoundError for an
+     * unknown call and ForbiddenError when an event's CallLegId is another call's.
+     * Must run inside a transaction so the answer reflects what is committed.
+     */
+    async ingest(callId: string, events: IncomingEvent[], receivedAt: number): Promise<{ accepted: number; duplicates: number }> {
+      const call = await db.get<{ call_leg_id: string | null }>('SELECT call_leg_id FROM calls WHERE id = ?', [callId]);
+      if (!call) throw new NotFoundError(`no call or conversation with id "${callId}"`, 'call_not_found');
+      const legs = new Set(events.map((e) => e.callLegId).filter((l): l is string => l !== null && l !== call.call_leg_id));
+      for (const leg of legs) {
+        const owner = await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [leg]);
+        if (owner && owner.id !== callId) {
+          throw new ForbiddenError(`call leg "${leg}" belongs to another call`, 'call_leg_mismatch');
+        }
+      }
+      let accepted = 0;
+      for (const event of events) if (await insert(callId, 'callback', event, receivedAt)) accepted++;
+      return { accepted, duplicates: events.length - accepted };
+    },
+
+    /**
+     * Leases up to `limit` calls that have events due, so that one call's events are
+     * handled by one worker at a time, across every instance sharing the database.
+     */
+    async claimCalls(owner: string, limit: number, now: number, leaseMs: number): Promise<string[]> {
+      const rows = await db.all<{ id: string }>(
+        `UPDATE calls SET lease_owner = ?, lease_until = ? WHERE id IN (
+           SELECT c.id FROM calls c
+           WHERE c.id IN (SELECT call_id FROM inbox WHERE handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))
+             AND (c.lease_until IS NULL OR c.lease_until < ?)
+             AND (c.state <> 'creating' OR c.created_at < ?)
+           LIMIT ? {{skip_locked}}
+         ) RETURNING id`,
+        [owner, now + leaseMs, now, now, now - CREATING_GRACE_MS, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async renewLeases(owner: string, callIds: string[], until: number): Promise<void> {
+      for (const id of callIds) await db.run('UPDATE calls SET lease_until = ? WHERE id = ? AND lease_owner = ?', [until, id, owner]);
+    },
+
+    async releaseLease(owner: string, callId: string): Promise<void> {
+      await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [callId, owner]);
+    },
+
+    /** For a single-instance database: a restarted process owns everything its predecessor leased. */
+    async clearLeases(): Promise<void> {
+      await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL');
+    },
+
+    /** The next event of the call in eventTime order, or undefined; `due` is false while it waits for a retry. */
+    async next(callId: string, now: number): Promise<{ event: InboxEvent; due: boolean } | undefined> {
+      const row = await db.get<Row>(
+        `SELECT seq, call_id, source, event_type, known, call_leg_id, event_time, body, received_at, attempts, not_before
+         FROM inbox WHERE call_id = ? AND handled_at IS NULL ORDER BY event_time, seq LIMIT 1`,
+        [callId],
+      );
+      if (!row) return undefined;
+      return {
+        due: row.not_before === null || row.not_before <= now,
+        event: {
+          seq: row.seq,
+          callId: row.call_id,
+          source: row.source,
+          eventType: row.event_type,
+          known: row.known === 1,
+          callLegId: row.call_leg_id,
+          eventTime: row.event_time,
+          body: JSON.parse(row.body),
+          receivedAt: row.received_at,
+          attempts: row.attempts,
+          notBefore: row.not_before,
+        },
+      };
+    },
+
+    async finish(seq: number, status: Exclude<InboxStatus, 'pending'>, at: number, error?: string): Promise<void> {
+      await db.run('UPDATE inbox SET status = ?, handled_at = ?, attempts = attempts + 1, last_error = ? WHERE seq = ?', [
+        status,
+        at,
+        error ?? null,
+        seq,
+      ]);
+    },
+
+    async retryLater(seq: number, notBefore: number, error: string): Promise<void> {
+      await db.run('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE seq = ?', [notBefore, error, seq]);
+    },
+
+    async stats(): Promise<{ depth: number; oldestReceivedAt: number | null }> {
+      const row = await db.get<{ depth: number; oldest: number | null }>(
+        'SELECT COUNT(*) AS depth, MIN(received_at) AS oldest FROM inbox WHERE handled_at IS NULL',
+      );
+      return { depth: Number(row?.depth ?? 0), oldestReceivedAt: row?.oldest ?? null };
+    },
+
+    async list(callId: string): Promise<Array<{ seq: number; eventType: string; status: InboxStatus; receivedAt: number; handledAt: number | null; attempts: number; lastError: string | null; source: InboxSource }>> {
+      const rows = await db.all<{ seq: number; event_type: string; status: InboxStatus; received_at: number; handled_at: number | null; attempts: number; last_error: string | null; source: InboxSource }>(
+        'SELECT seq, event_type, status, received_at, handled_at, attempts, last_error, source FROM inbox WHERE call_id = ? ORDER BY seq',
+        [callId],
+      );
+      return rows.map((r) => ({
+        seq: r.seq,
+        eventType: r.event_type,
+        status: r.status,
+        receivedAt: r.received_at,
+        handledAt: r.handled_at,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        source: r.source,
+      }));
+    },
+  };
+}
+
+export type InboxRepo = ReturnType<typeof inboxRepo>;

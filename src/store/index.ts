@@ -1,0 +1,66 @@
+import type { DatabaseConfig } from '../config';
+import { callsRepo } from './calls';
+import { Db } from './db';
+import { inboxRepo } from './inbox';
+import { migrate } from './migrations';
+import { openPostgres } from './postgres-db';
+import { rosterRepo } from './roster';
+import { openSqlite } from './sqlite-db';
+import { timelineRepo } from './timeline';
+import { timersRepo } from './timers';
+
+export interface Repos {
+  calls: ReturnType<typeof callsRepo>;
+  inbox: ReturnType<typeof inboxRepo>;
+  timeline: ReturnType<typeof timelineRepo>;
+  timers: ReturnType<typeof timersRepo>;
+  roster: ReturnType<typeof rosterRepo>;
+}
+
+export interface Store extends Repos {
+  readonly db: Db;
+  readonly kind: DatabaseConfig['kind'];
+  /** Runs `fn` in one transaction with repositories bound to it. */
+  tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function repos(db: Db, now: () => number): Repos {
+  return {
+    calls: callsRepo(db, now),
+    inbox: inboxRepo(db),
+    timeline: timelineRepo(db),
+    timers: timersRepo(db),
+    roster: rosterRepo(db),
+  };
+}
+
+export function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Store {
+  return {
+    ...repos(db, now),
+    db,
+    kind,
+    tx: (fn) => db.tx((txDb) => fn(repos(txDb, now))),
+    ping: async () => {
+      await db.get('SELECT 1 AS ok');
+    },
+    close: () => db.close(),
+  };
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openStore(config: DatabaseConfig, now: () => number = Date.now): Promise<Store> {
+  const db = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return storeOver(db, config.kind, now);
+}
+
+export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';
+export type { InboxEvent, IncomingEvent } from './inbox';
+export type { TimelineEntry, TimelineKind } from './timeline';

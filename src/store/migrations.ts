@@ -1,0 +1,132 @@
+import { Db, sqlFor } from './db';
+
+/**
+ * Append-only: a released migration is never edited, a change is a new entry.
+ * Times are epoch milliseconds (BIGINT); JSON is stored as TEXT in both databases.
+ */
+export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
+  {
+    id: 1,
+    name: 'calls, inbox, timeline, timers',
+    sql: `
+CREATE TABLE calls (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  flow TEXT NOT NULL,
+  target TEXT,
+  conversation_id TEXT,
+  call_leg_id TEXT UNIQUE,
+  state TEXT NOT NULL,
+  outcome TEXT,
+  error TEXT,
+  settings TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  campaign_id TEXT,
+  campaign_target_id BIGINT,
+  attempt INTEGER,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  lease_owner TEXT,
+  lease_until BIGINT
+);
+CREATE INDEX calls_state ON calls (state, created_at);
+CREATE INDEX calls_outcome ON calls (outcome, created_at);
+CREATE INDEX calls_created ON calls (created_at);
+CREATE INDEX calls_conversation ON calls (conversation_id);
+
+CREATE TABLE inbox (
+  seq {{serial}},
+  call_id TEXT NOT NULL REFERENCES calls (id),
+  dedupe_key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  known INTEGER NOT NULL,
+  call_leg_id TEXT,
+  event_time BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  handled_at BIGINT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  not_before BIGINT,
+  last_error TEXT,
+  UNIQUE (call_id, dedupe_key)
+);
+CREATE INDEX inbox_pending ON inbox (call_id, event_time, seq) WHERE handled_at IS NULL;
+CREATE INDEX inbox_pending_age ON inbox (received_at) WHERE handled_at IS NULL;
+
+CREATE TABLE timeline (
+  seq {{serial}},
+  call_id TEXT NOT NULL REFERENCES calls (id),
+  at BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT,
+  latency_ms INTEGER,
+  detail TEXT,
+  dedupe_key TEXT,
+  UNIQUE (call_id, dedupe_key)
+);
+CREATE INDEX timeline_call ON timeline (call_id, seq);
+
+CREATE TABLE timers (
+  id TEXT PRIMARY KEY,
+  call_id TEXT NOT NULL REFERENCES calls (id),
+  kind TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  payload TEXT NOT NULL,
+  fired_at BIGINT,
+  cancelled_at BIGINT
+);
+CREATE INDEX timers_due ON timers (due_at) WHERE fired_at IS NULL AND cancelled_at IS NULL;
+CREATE INDEX timers_call ON timers (call_id, kind);
+`,
+  },
+  {
+    id: 2,
+    name: 'conversation roster and join/leave log',
+    sql: `
+CREATE TABLE roster (
+  call_id TEXT NOT NULL REFERENCES calls (id),
+  participant_id TEXT NOT NULL,
+  raw_id TEXT NOT NULL,
+  is_muted INTEGER NOT NULL,
+  joined_at BIGINT NOT NULL,
+  PRIMARY KEY (call_id, participant_id)
+);
+
+CREATE TABLE participant_log (
+  seq {{serial}},
+  call_id TEXT NOT NULL REFERENCES calls (id),
+  at BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  raw_id TEXT NOT NULL,
+  is_muted INTEGER NOT NULL
+);
+CREATE INDEX participant_log_call ON participant_log (call_id, seq);
+`,
+  },
+];
+
+const LOCK_ID = 724_113_001;
+
+/** Applies what is missing, in order, each in its own transaction. Safe to run from several instances at once. */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await db.tx(async (tx) => {
+      if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
+      if (await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;
+      for (const statement of sqlFor(tx.dialect, migration.sql).split(';').map((s) => s.trim()).filter(Boolean)) {
+        await tx.run(statement);
+      }
+      await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [migration.id, migration.name, Date.now()]);
+      return true;
+    });
+    if (done) applied.push(migration.id);
+  }
+  return applied;
+}
