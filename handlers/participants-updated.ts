@@ -1,0 +1,3 @@
+import { toWorkflow } from './leg';
+
+export const onParticipantsUpdated = toWorkflow<'Microsoft.Communication.ParticipantsUpdated'>('onParticipantsUpdated');
