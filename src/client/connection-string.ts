@@ -17,10 +17,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** Parses `endpoint=https://…;accesskey=…` (keys are case-insensitive, order free). */
 export function parseConnectionString(value: string): AcsConnection {
   const parts = new Map<string, string>();
-  for (const segment of value.split(';')) {
+  for (const [index, segment] of value.split(';').entries()) {
     if (segment.trim() === '') continue;
     const eq = segment.indexOf('=');
-    if (eq <= 0) throw new ConnectionStringError(`segment "${segment.slice(0, 20)}" is not key=value`);
+    // The segment itself is not echoed: a mangled one is often the access key.
+    if (eq <= 0) throw new ConnectionStringError(`segment ${index + 1} is not key=value`);
     parts.set(segment.slice(0, eq).trim().toLowerCase(), segment.slice(eq + 1).trim());
   }
   const endpoint = parts.get('endpoint');
