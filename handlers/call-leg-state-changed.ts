@@ -3,6 +3,7 @@ import type { CallEventOf } from '../src/events/schemas';
 import type { CallState } from '../src/events/types';
 import type { CallStateName } from '../src/store';
 import { workflowFor } from '../src/workflows';
+import { closeCampaignAttempt } from '../src/workflows/campaign-attempt';
 import { isOwnLeg } from './leg';
 
 const STATE: Record<CallState, CallStateName> = {
@@ -20,15 +21,14 @@ export const onCallLegStateChanged: Handler<CallEventOf<'Microsoft.Communication
   const next = STATE[event.data.CallState];
   const call = ctx.call;
   if (RANK[next] > RANK[call.state]) {
-    const updated = await ctx.store.calls.update(call.id, {
+    await ctx.updateCall({
       state: next,
       conversationId: event.data.ConversationId ?? call.conversationId,
       ...(next === 'terminated' ? { endedAt: ctx.clock.now() } : {}),
     });
-    if (updated) ctx.call = updated;
   } else if (event.data.ConversationId && !call.conversationId) {
-    const updated = await ctx.store.calls.update(call.id, { conversationId: event.data.ConversationId });
-    if (updated) ctx.call = updated;
+    await ctx.updateCall({ conversationId: event.data.ConversationId });
   }
   await workflowFor(ctx.call.flow)?.onStateChanged?.(event, ctx);
+  if (ctx.call.state === 'terminated') await closeCampaignAttempt(ctx.store, ctx.call, ctx.clock.now());
 };

@@ -11,8 +11,7 @@ import { workflowFor } from '../src/workflows';
 export async function isOwnLeg(callLegId: string, ctx: HandlerContext): Promise<boolean> {
   if (ctx.call.callLegId === callLegId) return true;
   if (ctx.call.callLegId === null) {
-    const bound = await ctx.store.calls.update(ctx.call.id, { callLegId });
-    if (bound) ctx.call = bound;
+    await ctx.updateCall({ callLegId });
     return true;
   }
   await ctx.store.timeline.append({

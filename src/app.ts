@@ -1,32 +1,70 @@
-import express, { Express } from 'express';
+import express, { Express, Router } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
 import { callbacksRouter } from '../routes/callbacks';
+import { callsRouter } from '../routes/calls';
+import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
+import { AppError } from './errors';
+import { bearerAuth } from './http/bearer-auth';
 import { errorMiddleware, notFound } from './http/error-middleware';
-import { DEFAULT_JSON_LIMITS } from './http/json-body';
+import { DEFAULT_JSON_LIMITS, jsonBody } from './http/json-body';
 import { requestLogger } from './http/request-logger';
 import type { Logger } from './logger';
+import type { CallRecord, Store } from './store';
+import { reminderSettings, ReminderSettings } from './workflows/reminder-settings';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
+  store: Store;
   ingest: Ingest;
   readiness: Readiness;
+  placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
+  joinConversation(conversationId: string): Promise<CallRecord>;
+  callbackUriFor(callId: string): string;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
 export function createApp(deps: AppDeps): Express {
-  const { config } = deps;
+  const { config, store } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(helmet());
 
   app.use(healthRouter({ readiness: deps.readiness }));
   app.use(requestLogger(deps.logger));
 
   const limits = { ...DEFAULT_JSON_LIMITS, limitBytes: config.bodyLimitBytes };
+  const { callbackUriFor } = deps;
   app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest }));
+
+  const management = Router();
+  management.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError('rate_limited', `more than ${config.rateLimitPerMinute} requests a minute`, 429)),
+    }),
+  );
+  management.use(bearerAuth(config.apiKeys));
+  management.use(...jsonBody(limits, { optional: true }));
+  management.use(
+    '/calls',
+    callsRouter({
+      store,
+      placeCall: deps.placeCall,
+      reminderSettings: (options) => reminderSettings(options, { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget }),
+      callbackUriFor,
+    }),
+  );
+  management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
+  app.use('/api', management);
 
   app.use(notFound);
   app.use(errorMiddleware);

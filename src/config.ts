@@ -11,10 +11,13 @@ export type TrustProxy = boolean | number | string;
 
 export interface Config {
   port: number;
-  publicBaseUrl: string;
+  /** Unset: http://localhost:<the port actually listened on>, which only the emulator can reach. */
+  publicBaseUrl: string | undefined;
   /** The real service, or undefined: then the emulator runs embedded and its address is known once it listens. */
   acs: AcsConnection | undefined;
   acsApiVersion: string;
+  /** Retries of a transient Call Automation failure before the follow-up is given up (outcome failed). */
+  acsMaxRetries: number;
   sourceIdentity: string;
   alternateCallerId: string | undefined;
   agentTarget: string | undefined;
@@ -98,6 +101,7 @@ const schema = z.object({
   ),
   ACS_CONNECTION_STRING: optional,
   ACS_API_VERSION: optional.transform((v) => v ?? '2021-06-15-preview'),
+  ACS_MAX_RETRIES: int(0, 10, 3),
   SOURCE_IDENTITY: rawId('an 8:acs:… raw id').refine(
     (v) => v === undefined || v.startsWith('8:acs:'),
     'must be an 8:acs:… raw id',
@@ -182,8 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const usesEmulator = acs === undefined || LOOPBACK.has(new URL(acs.endpoint).hostname);
 
   const port = e.PORT;
-  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
-  if (!usesEmulator && !publicBaseUrl.startsWith('https://')) {
+  const publicBaseUrl = e.PUBLIC_BASE_URL;
+  if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
 
@@ -198,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicBaseUrl,
     acs,
     acsApiVersion: e.ACS_API_VERSION,
+    acsMaxRetries: e.ACS_MAX_RETRIES,
     sourceIdentity: required('SOURCE_IDENTITY', e.SOURCE_IDENTITY, DEV_DEFAULTS.sourceIdentity),
     alternateCallerId: e.ALTERNATE_CALLER_ID ?? (usesEmulator ? DEV_DEFAULTS.alternateCallerId : undefined),
     agentTarget: e.AGENT_TARGET ?? (usesEmulator ? DEV_DEFAULTS.agentTarget : undefined),

@@ -45,6 +45,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** The Call Automation service refused or failed a request we made for the client. */
+export class UpstreamError extends AppError {
+  constructor(message: string, details?: unknown, code = 'upstream_error') {
+    super(code, message, 502, details);
+  }
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,

@@ -1,7 +1,7 @@
 import type { CallAutomationClient } from '../client';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { CallRecord, Store } from '../store';
+import type { CallPatch, CallRecord, Store } from '../store';
 import type { InboxEvent } from '../store/inbox';
 
 /** What the service knows that handlers need beyond the event: who we are and who to bring in. */
@@ -15,11 +15,16 @@ export interface WorkflowSettings {
 }
 
 /**
- * Everything a handler may use. Handlers run after the acknowledgement and may
+ * Everything a handler may use. A handler is a function of the workflow state
+ * before its event and the event itself; its effects are idempotent (stored
+ * decisions are first-wins, timers have deterministic ids, requests carry
+ * deterministic repeatability ids), so a re-run after a crash converges.
+ * Handlers run after the acknowledgement and may
  * be re-run after a crash, so every follow-up request they make carries
  * `requestId(purpose)`: the same id on a re-run, which the service deduplicates.
  */
 export interface HandlerContext {
+  /** `call.workflow` is the workflow state as it was before this event, plus what this run saved. */
   call: CallRecord;
   inbox: InboxEvent;
   store: Store;
@@ -28,6 +33,10 @@ export interface HandlerContext {
   logger: Logger;
   settings: WorkflowSettings;
   requestId(purpose: string): string;
+  /** Merges into the workflow state, remembering the state before this event so a re-run starts from it. */
+  saveWorkflow(patch: Record<string, unknown>): Promise<void>;
+  /** Updates the call record (not its workflow state) and `call` with it. */
+  updateCall(patch: Omit<CallPatch, 'workflow'>): Promise<void>;
 }
 
 export type Handler<E> = (event: E, ctx: HandlerContext) => Promise<void>;

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { deterministicUuid } from '../ids';
 import type { Logger } from '../logger';
@@ -7,8 +5,11 @@ import type { CallRecord, Store } from '../store';
 import type { InboxEvent } from '../store/inbox';
 import type { HandlerContext } from './context';
 import type { HandlerRegistry } from './registry';
+import { remember, rewind } from './workflow-state';
 
 export interface DispatcherOptions {
+  /** This instance's name on leases; unique per process. */
+  owner: string;
   store: Store;
   registry: HandlerRegistry<HandlerContext>;
   /** Builds the parts of a handler's context that do not depend on the event. */
@@ -38,7 +39,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const leaseMs = options.leaseMs ?? 15_000;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const { owner } = options;
 
   const active = new Map<string, Promise<void>>();
   let running = false;
@@ -118,12 +119,23 @@ export function createDispatcher(options: DispatcherOptions) {
       return report(event, 'ignored', started);
     }
 
+    const { state: before, rerun } = rewind(call.workflow, event.seq);
+    if (rerun) log.info('re-running an event whose handling was interrupted');
     const ctx: HandlerContext = {
       ...options.context,
-      call,
+      call: { ...call, workflow: before },
       inbox: event,
       logger: log,
       requestId: (purpose) => deterministicUuid('callhook', call.id, event.seq, purpose),
+      saveWorkflow: async (patch) => {
+        const next = { ...ctx.call.workflow, ...patch };
+        const updated = await store.calls.update(call.id, { workflow: remember(next, event.seq, before) });
+        ctx.call = { ...(updated ?? ctx.call), workflow: next };
+      },
+      updateCall: async (patch) => {
+        const updated = await store.calls.update(call.id, patch);
+        if (updated) ctx.call = { ...updated, workflow: ctx.call.workflow };
+      },
     };
     try {
       await handler(event.body, ctx);

@@ -27,7 +27,10 @@ export interface CallRecord {
 }
 
 export type NewCall = Pick<CallRecord, 'id' | 'kind' | 'flow' | 'settings'> &
-  Partial<Pick<CallRecord, 'target' | 'conversationId' | 'callLegId' | 'state' | 'workflow' | 'campaignId' | 'campaignTargetId' | 'attempt'>>;
+  Partial<Pick<CallRecord, 'target' | 'conversationId' | 'callLegId' | 'state' | 'workflow' | 'campaignId' | 'campaignTargetId' | 'attempt'>> & {
+    /** Held while its create request is in flight, so neither the dispatcher nor the resume sweep touches it. */
+    lease?: { owner: string; until: number };
+  };
 
 export type CallPatch = Partial<Pick<CallRecord, 'callLegId' | 'conversationId' | 'state' | 'outcome' | 'error' | 'workflow' | 'endedAt'>>;
 
@@ -90,6 +93,7 @@ export interface CallFilter {
   state?: string;
   outcome?: string;
   campaignId?: string;
+  conversationId?: string;
   kind?: CallKind;
   /** Keyset paging: calls created before this cursor (from a previous page). */
   before?: { createdAt: number; id: string };
@@ -101,7 +105,7 @@ export function callsRepo(db: Db, now: () => number) {
     async insert(call: NewCall): Promise<CallRecord> {
       const at = now();
       const row = await db.get<Row>(
-        `INSERT INTO calls (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, NULL) RETURNING ${COLUMNS}`,
+        `INSERT INTO calls (${COLUMNS}, lease_owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) RETURNING ${COLUMNS}`,
         [
           call.id,
           call.kind,
@@ -117,6 +121,8 @@ export function callsRepo(db: Db, now: () => number) {
           call.attempt ?? null,
           at,
           at,
+          call.lease?.owner ?? null,
+          call.lease?.until ?? null,
         ],
       );
       return toRecord(row!);
@@ -146,6 +152,28 @@ export function callsRepo(db: Db, now: () => number) {
       return row && toRecord(row);
     },
 
+    /** Binds the leg the create-call (or join) answer named; events may already have moved the state on. */
+    async bindLeg(id: string, callLegId: string): Promise<CallRecord | undefined> {
+      const row = await db.get<Row>(
+        `UPDATE calls SET call_leg_id = ?, state = CASE WHEN state = 'creating' THEN 'establishing' ELSE state END, updated_at = ?,
+           lease_owner = NULL, lease_until = NULL
+         WHERE id = ? RETURNING ${COLUMNS}`,
+        [callLegId, now(), id],
+      );
+      return row && toRecord(row);
+    },
+
+    /** Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing. */
+    async decideOutcome(id: string, outcome: string, error: unknown): Promise<boolean> {
+      const changed = await db.run('UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL', [
+        outcome,
+        toJson(error),
+        now(),
+        id,
+      ]);
+      return changed === 1;
+    },
+
     async list(filter: CallFilter): Promise<CallRecord[]> {
       const where: string[] = [];
       const params: Param[] = [];
@@ -158,6 +186,7 @@ export function callsRepo(db: Db, now: () => number) {
       eq('outcome', filter.outcome);
       eq('campaign_id', filter.campaignId);
       eq('kind', filter.kind);
+      eq('conversation_id', filter.conversationId);
       if (filter.before) {
         where.push('(created_at < ? OR (created_at = ? AND id < ?))');
         params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
@@ -166,6 +195,21 @@ export function callsRepo(db: Db, now: () => number) {
       const rows = await db.all<Row>(
         `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
         params,
+      );
+      return rows.map(toRecord);
+    },
+
+    async releaseLease(id: string): Promise<void> {
+      await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ?', [id]);
+    },
+
+    /** Leases calls whose create request was interrupted (the process died mid-request), to send it again. */
+    async claimInterruptedCreates(owner: string, limit: number, at: number, leaseMs: number): Promise<CallRecord[]> {
+      const rows = await db.all<Row>(
+        `UPDATE calls SET lease_owner = ?, lease_until = ? WHERE id IN (
+           SELECT id FROM calls WHERE state = 'creating' AND (lease_until IS NULL OR lease_until < ?) LIMIT ? {{skip_locked}}
+         ) RETURNING ${COLUMNS}`,
+        [owner, at + leaseMs, at, limit],
       );
       return rows.map(toRecord);
     },

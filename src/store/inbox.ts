@@ -41,9 +41,6 @@ interface Row {
   not_before: number | null;
 }
 
-/** How long a call whose create request never answered (a crash mid-request) keeps its events waiting. */
-export const CREATING_GRACE_MS = 30_000;
-
 export function inboxRepo(db: Db) {
   const insert = async (callId: string, source: InboxSource, event: IncomingEvent, receivedAt: number) =>
     (
@@ -90,6 +87,7 @@ export function inboxRepo(db: Db) {
     /**
      * Leases up to `limit` calls that have events due, so that one call's events are
      * handled by one worker at a time, across every instance sharing the database.
+     * A call still being created waits: its events are handled once its leg is known.
      */
     async claimCalls(owner: string, limit: number, now: number, leaseMs: number): Promise<string[]> {
       const rows = await db.all<{ id: string }>(
@@ -97,10 +95,10 @@ export function inboxRepo(db: Db) {
            SELECT c.id FROM calls c
            WHERE c.id IN (SELECT call_id FROM inbox WHERE handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))
              AND (c.lease_until IS NULL OR c.lease_until < ?)
-             AND (c.state <> 'creating' OR c.created_at < ?)
+             AND c.state <> 'creating'
            LIMIT ? {{skip_locked}}
          ) RETURNING id`,
-        [owner, now + leaseMs, now, now, now - CREATING_GRACE_MS, limit],
+        [owner, now + leaseMs, now, now, limit],
       );
       return rows.map((r) => r.id);
     },

@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '../config';
 import { callsRepo } from './calls';
+import { campaignsRepo } from './campaigns';
 import { Db } from './db';
 import { inboxRepo } from './inbox';
 import { migrate } from './migrations';
@@ -15,6 +16,7 @@ export interface Repos {
   timeline: ReturnType<typeof timelineRepo>;
   timers: ReturnType<typeof timersRepo>;
   roster: ReturnType<typeof rosterRepo>;
+  campaigns: ReturnType<typeof campaignsRepo>;
 }
 
 export interface Store extends Repos {
@@ -33,6 +35,7 @@ function repos(db: Db, now: () => number): Repos {
     timeline: timelineRepo(db),
     timers: timersRepo(db),
     roster: rosterRepo(db),
+    campaigns: campaignsRepo(db, now),
   };
 }
 
@@ -64,3 +67,4 @@ export async function openStore(config: DatabaseConfig, now: () => number = Date
 export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';
 export type { InboxEvent, IncomingEvent } from './inbox';
 export type { TimelineEntry, TimelineKind } from './timeline';
+export type { CampaignRecord, CampaignStatus, TargetRecord, CallingWindow } from './campaigns';

@@ -108,6 +108,49 @@ CREATE TABLE participant_log (
 CREATE INDEX participant_log_call ON participant_log (call_id, seq);
 `,
   },
+  {
+    id: 3,
+    name: 'campaigns and their targets',
+    sql: `
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  calls_per_second DOUBLE PRECISION NOT NULL,
+  max_concurrent INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  retry_delay_ms BIGINT NOT NULL,
+  retry_outcomes TEXT NOT NULL,
+  calling_window TEXT,
+  next_slot_at BIGINT NOT NULL,
+  total INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX campaigns_status ON campaigns (status);
+
+CREATE TABLE campaign_targets (
+  id {{serial}},
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  row_no INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  outcome TEXT,
+  call_id TEXT,
+  first_dialled_at BIGINT,
+  last_dialled_at BIGINT,
+  finished_at BIGINT,
+  UNIQUE (campaign_id, row_no)
+);
+CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next_attempt_at);
+CREATE INDEX calls_campaign ON calls (campaign_id) WHERE campaign_id IS NOT NULL;
+`,
+  },
 ];
 
 const LOCK_ID = 724_113_001;

@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../src/errors';
+import { IdentifierError, parseRawId } from '../src/identifiers';
+import { validate } from '../src/http/validate';
+import { callView, iso } from '../src/http/views';
+import type { CallRecord, Store } from '../src/store';
+import { OUTCOMES } from '../src/workflows/outcomes';
+import { reminderOptionsSchema, ReminderSettings } from '../src/workflows/reminder-settings';
+
+export const rawIdSchema = z
+  .string()
+  .max(256)
+  .superRefine((value, ctx) => {
+    try {
+      parseRawId(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as IdentifierError).message });
+    }
+  });
+
+const placeCallSchema = z.strictObject({
+  to: rawIdSchema,
+  flow: z.literal('reminder').default('reminder'),
+  ...reminderOptionsSchema.shape,
+});
+
+const STATES = ['creating', 'establishing', 'established', 'terminating', 'terminated', 'failed'] as const;
+
+const listSchema = z.strictObject({
+  state: z.enum(STATES).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  campaignId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+function decodeCursor(cursor: string | undefined): { createdAt: number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value?.createdAt === 'number' && typeof value?.id === 'string') return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError('query.cursor: is not a cursor from a previous page', [{ field: 'query.cursor', message: 'invalid cursor' }]);
+}
+
+const encodeCursor = (call: CallRecord) => Buffer.from(JSON.stringify({ createdAt: call.createdAt, id: call.id })).toString('base64url');
+
+export interface CallsRouterDeps {
+  store: Store;
+  placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
+  reminderSettings(options: z.infer<typeof reminderOptionsSchema>): ReminderSettings;
+  callbackUriFor(callId: string): string;
+}
+
+/** `POST /api/calls` places a reminder call; `GET` reads one with its timeline, or lists them. */
+export function callsRouter(deps: CallsRouterDeps): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const { to, flow: _flow, ...options } = validate(placeCallSchema, req.body ?? {});
+    const call = await deps.placeCall({ to, settings: deps.reminderSettings(options) });
+    res.status(201).json({ ...callView(call), callbackUri: deps.callbackUriFor(call.id) });
+  });
+
+  router.get('/', async (req, res) => {
+    const query = validate(listSchema, req.query, 'query');
+    const calls = await deps.store.calls.list({ ...query, before: decodeCursor(query.cursor), limit: query.limit });
+    res.json({
+      calls: calls.map(callView),
+      nextCursor: calls.length === query.limit ? encodeCursor(calls[calls.length - 1]) : null,
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const call = await deps.store.calls.get(id);
+    if (!call) throw new NotFoundError(`no call with id "${id}"`, 'call_not_found');
+    const [timeline, timers] = await Promise.all([deps.store.timeline.list(id), deps.store.timers.pending(id)]);
+    res.json({
+      ...callView(call),
+      timers: timers.map((t) => ({ kind: t.kind, dueAt: iso(t.dueAt) })),
+      timeline: timeline.map(({ seq: _seq, at, ...entry }) => ({ at: iso(at), ...entry })),
+    });
+  });
+
+  return router;
+}

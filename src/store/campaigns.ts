@@ -1,0 +1,303 @@
+import { Db, Param } from './db';
+import { fromJson } from './json';
+
+export type CampaignStatus = 'running' | 'paused' | 'cancelled' | 'completed';
+export type TargetStatus = 'pending' | 'dialling' | 'done' | 'cancelled';
+
+export interface CallingWindow {
+  /** Local wall-clock times, HH:MM, in `timeZone`; `end` before `start` spans midnight. */
+  start: string;
+  end: string;
+  timeZone: string;
+  /** ISO weekdays (1 = Monday … 7 = Sunday); every day when absent. */
+  days?: number[];
+}
+
+export interface CampaignRecord {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  settings: Record<string, unknown>;
+  callsPerSecond: number;
+  maxConcurrent: number;
+  maxAttempts: number;
+  retryDelayMs: number;
+  retryOutcomes: string[];
+  callingWindow: CallingWindow | null;
+  total: number;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export type NewCampaign = Omit<CampaignRecord, 'status' | 'total' | 'createdAt' | 'updatedAt' | 'finishedAt'>;
+
+export interface NewTarget {
+  rowNo: number;
+  target: string;
+  fields: Record<string, string>;
+}
+
+export interface TargetRecord {
+  id: number;
+  rowNo: number;
+  target: string;
+  fields: Record<string, string>;
+  status: TargetStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  outcome: string | null;
+  callId: string | null;
+  firstDialledAt: number | null;
+  lastDialledAt: number | null;
+  finishedAt: number | null;
+}
+
+interface CampaignRow {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  settings: string;
+  calls_per_second: number;
+  max_concurrent: number;
+  max_attempts: number;
+  retry_delay_ms: number;
+  retry_outcomes: string;
+  calling_window: string | null;
+  next_slot_at: number;
+  total: number;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+interface TargetRow {
+  id: number;
+  row_no: number;
+  target: string;
+  fields: string;
+  status: TargetStatus;
+  attempts: number;
+  next_attempt_at: number;
+  outcome: string | null;
+  call_id: string | null;
+  first_dialled_at: number | null;
+  last_dialled_at: number | null;
+  finished_at: number | null;
+}
+
+const CAMPAIGN_COLUMNS =
+  'id, name, status, settings, calls_per_second, max_concurrent, max_attempts, retry_delay_ms, retry_outcomes, calling_window, next_slot_at, total, created_at, updated_at, finished_at';
+const TARGET_COLUMNS = 'id, row_no, target, fields, status, attempts, next_attempt_at, outcome, call_id, first_dialled_at, last_dialled_at, finished_at';
+
+function toCampaign(row: CampaignRow): CampaignRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    settings: fromJson(row.settings, {}),
+    callsPerSecond: Number(row.calls_per_second),
+    maxConcurrent: row.max_concurrent,
+    maxAttempts: row.max_attempts,
+    retryDelayMs: row.retry_delay_ms,
+    retryOutcomes: fromJson(row.retry_outcomes, []),
+    callingWindow: fromJson(row.calling_window, null),
+    total: row.total,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toTarget(row: TargetRow): TargetRecord {
+  return {
+    id: row.id,
+    rowNo: row.row_no,
+    target: row.target,
+    fields: fromJson(row.fields, {}),
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    outcome: row.outcome,
+    callId: row.call_id,
+    firstDialledAt: row.first_dialled_at,
+    lastDialledAt: row.last_dialled_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+const INSERT_BATCH = 200;
+
+export interface ClaimedTarget {
+  target: TargetRecord;
+  attempt: number;
+  /** When this call may be placed: slots are spaced 1/callsPerSecond apart across every instance. */
+  slotAt: number;
+}
+
+export function campaignsRepo(db: Db, now: () => number) {
+  const get = async (id: string, lock = false): Promise<CampaignRecord | undefined> => {
+    const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? ${lock ? '{{for_update}}' : ''}`, [id]);
+    return row && toCampaign(row);
+  };
+
+  return {
+    get,
+
+    /** Inserts the campaign and all its targets. Call inside a transaction. */
+    async create(campaign: NewCampaign, targets: NewTarget[]): Promise<CampaignRecord> {
+      const at = now();
+      await db.run(
+        `INSERT INTO campaigns (${CAMPAIGN_COLUMNS}) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+        [
+          campaign.id,
+          campaign.name,
+          JSON.stringify(campaign.settings),
+          campaign.callsPerSecond,
+          campaign.maxConcurrent,
+          campaign.maxAttempts,
+          campaign.retryDelayMs,
+          JSON.stringify(campaign.retryOutcomes),
+          campaign.callingWindow ? JSON.stringify(campaign.callingWindow) : null,
+          at,
+          targets.length,
+          at,
+          at,
+        ],
+      );
+      for (let i = 0; i < targets.length; i += INSERT_BATCH) {
+        const batch = targets.slice(i, i + INSERT_BATCH);
+        const params: Param[] = [];
+        for (const t of batch) params.push(campaign.id, t.rowNo, t.target, JSON.stringify(t.fields), at);
+        await db.run(
+          `INSERT INTO campaign_targets (campaign_id, row_no, target, fields, status, attempts, next_attempt_at)
+           VALUES ${batch.map(() => "(?, ?, ?, ?, 'pending', 0, ?)").join(', ')}`,
+          params,
+        );
+      }
+      return (await get(campaign.id)) as CampaignRecord;
+    },
+
+    async list(limit: number): Promise<CampaignRecord[]> {
+      return (await db.all<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns ORDER BY created_at DESC LIMIT ?`, [limit])).map(toCampaign);
+    },
+
+    async runningIds(): Promise<string[]> {
+      return (await db.all<{ id: string }>("SELECT id FROM campaigns WHERE status = 'running' ORDER BY created_at")).map((r) => r.id);
+    },
+
+    /** Moves the campaign from one of `from` to `to`; returns false when it was in no such status. */
+    async transition(id: string, from: CampaignStatus[], to: CampaignStatus): Promise<boolean> {
+      const at = now();
+      const changed = await db.run(
+        `UPDATE campaigns SET status = ?, updated_at = ?, finished_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+        [to, at, to === 'cancelled' || to === 'completed' ? at : null, id, ...from],
+      );
+      if (changed && to === 'cancelled') {
+        await db.run("UPDATE campaign_targets SET status = 'cancelled', finished_at = ? WHERE campaign_id = ? AND status = 'pending'", [at, id]);
+      }
+      return changed === 1;
+    },
+
+    /**
+     * Claims the targets this instance may dial now, within the concurrency
+     * limit and the campaign's rate, and reserves their time slots. Locks the
+     * campaign row so that instances sharing a database claim in turn; each
+     * target is claimed once per attempt. Call inside a transaction.
+     */
+    async claim(id: string, horizonMs: number, at: number): Promise<ClaimedTarget[]> {
+      const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? {{for_update}}`, [id]);
+      if (!row || row.status !== 'running') return [];
+      const interval = 1000 / Number(row.calls_per_second);
+      const firstSlot = Math.max(row.next_slot_at, at);
+      // Reserve only the slots that fall within the horizon, so claimed targets do not wait long for their turn.
+      const slots = Math.floor((at + horizonMs - firstSlot) / interval) + 1;
+      const active = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id = ? AND status = 'dialling'", [id]);
+      const capacity = Math.min(slots, row.max_concurrent - Number(active?.n ?? 0));
+      if (capacity <= 0) return [];
+      const rows = await db.all<TargetRow>(
+        `SELECT ${TARGET_COLUMNS} FROM campaign_targets WHERE campaign_id = ? AND status = 'pending' AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, row_no LIMIT ? {{skip_locked}}`,
+        [id, at, capacity],
+      );
+      let slot = firstSlot;
+      const claimed: ClaimedTarget[] = [];
+      for (const target of rows) {
+        const attempt = target.attempts + 1;
+        await db.run(
+          `UPDATE campaign_targets SET status = 'dialling', attempts = ?, last_dialled_at = ?, first_dialled_at = COALESCE(first_dialled_at, ?) WHERE id = ?`,
+          [attempt, Math.round(slot), Math.round(slot), target.id],
+        );
+        claimed.push({ target: toTarget({ ...target, status: 'dialling', attempts: attempt }), attempt, slotAt: slot });
+        slot += interval;
+      }
+      if (claimed.length) await db.run('UPDATE campaigns SET next_slot_at = ? WHERE id = ?', [Math.ceil(slot), id]);
+      return claimed;
+    },
+
+    async setCall(targetId: number, callId: string): Promise<void> {
+      await db.run('UPDATE campaign_targets SET call_id = ? WHERE id = ?', [callId, targetId]);
+    },
+
+    /**
+     * Closes the attempt whose call ended: the target is retried later when its
+     * outcome is one the campaign retries and attempts remain, else it is done.
+     * Idempotent: only a target still dialling that call changes. Call inside a transaction.
+     */
+    async finishAttempt(callId: string, outcome: string, at: number): Promise<'retry' | 'done' | null> {
+      const row = await db.get<TargetRow & { campaign_id: string }>(
+        `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
+        [callId],
+      );
+      if (!row) return null;
+      const campaign = (await get(row.campaign_id))!;
+      const retry = campaign.status === 'running' || campaign.status === 'paused';
+      if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
+        await db.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
+          outcome,
+          at + campaign.retryDelayMs,
+          row.id,
+        ]);
+        return 'retry';
+      }
+      await db.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
+      const open = await db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling')",
+        [row.campaign_id],
+      );
+      if (Number(open?.n ?? 0) === 0) {
+        await db.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
+          at,
+          at,
+          row.campaign_id,
+        ]);
+      }
+      return 'done';
+    },
+
+    async counts(id: string): Promise<Array<{ status: TargetStatus; outcome: string | null; count: number; attempts: number }>> {
+      const rows = await db.all<{ status: TargetStatus; outcome: string | null; count: number; attempts: number }>(
+        'SELECT status, outcome, COUNT(*) AS count, SUM(attempts) AS attempts FROM campaign_targets WHERE campaign_id = ? GROUP BY status, outcome',
+        [id],
+      );
+      return rows.map((r) => ({ ...r, count: Number(r.count), attempts: Number(r.attempts) }));
+    },
+
+    async targets(id: string, options: { afterRowNo?: number; limit?: number } = {}): Promise<TargetRecord[]> {
+      const rows = await db.all<TargetRow>(
+        `SELECT ${TARGET_COLUMNS} FROM campaign_targets WHERE campaign_id = ? AND row_no > ? ORDER BY row_no LIMIT ?`,
+        [id, options.afterRowNo ?? -1, options.limit ?? 1_000_000],
+      );
+      return rows.map(toTarget);
+    },
+
+    async statusCounts(): Promise<Array<{ status: CampaignStatus; count: number }>> {
+      return (await db.all<{ status: CampaignStatus; count: number }>('SELECT status, COUNT(*) AS count FROM campaigns GROUP BY status')).map((r) => ({
+        status: r.status,
+        count: Number(r.count),
+      }));
+    },
+  };
+}
+
+export type CampaignsRepo = ReturnType<typeof campaignsRepo>;

@@ -1,0 +1,115 @@
+import { UpstreamError } from '../errors';
+import { deterministicUuid } from '../ids';
+import type { Logger } from '../logger';
+import type { CallRecord } from '../store';
+import type { ClaimedTarget } from '../store/campaigns';
+import { isWithinWindow } from './calling-window';
+import { CREATE_LEASE_MS, PlaceCallDeps, sendCreateCall } from './place-call';
+import type { ReminderSettings } from './reminder-settings';
+
+/** How far ahead one claim reserves slots: a quarter second of calls per round trip to the database. */
+const HORIZON_MS = 250;
+/** Per-row CSV columns that override the campaign's settings for that target. */
+const ROW_OVERRIDES = ['audioFileUri', 'agentTarget', 'operationContext', 'subject'] as const;
+
+export function targetSettings(campaignSettings: ReminderSettings, fields: Record<string, string>): ReminderSettings {
+  const settings = { ...campaignSettings };
+  for (const key of ROW_OVERRIDES) if (fields[key]) settings[key] = fields[key];
+  return settings;
+}
+
+/**
+ * Places campaign calls. Each round claims what the campaign's limits allow
+ * (rows locked in the database, so several instances share the work and no
+ * target is claimed twice for one attempt), stores each attempt's call with a
+ * deterministic id in the same transaction, then sends each create request at
+ * its reserved slot. A crash between the two leaves a call the resume sweep
+ * sends again with the same Repeatability-Request-ID.
+ */
+export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pollMs?: number }) {
+  const { store, clock, logger } = deps;
+  const pollMs = deps.pollMs ?? 50;
+  const inFlight = new Set<Promise<void>>();
+  const lastSentAt = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let ticking = false;
+
+  async function claim(campaignId: string): Promise<Array<{ call: CallRecord; slotAt: number; interval: number }>> {
+    const campaign = await store.campaigns.get(campaignId);
+    if (!campaign || campaign.status !== 'running' || !isWithinWindow(campaign.callingWindow, clock.now())) return [];
+    const interval = 1000 / campaign.callsPerSecond;
+    return store.tx(async (r) => {
+      const now = clock.now();
+      const claimed: ClaimedTarget[] = await r.campaigns.claim(campaignId, HORIZON_MS, now);
+      const out = [];
+      for (const { target, attempt, slotAt } of claimed) {
+        const callId = deterministicUuid('campaign', campaignId, target.id, attempt);
+        const call = await r.calls.insert({
+          id: callId,
+          kind: 'call',
+          flow: 'reminder',
+          target: target.target,
+          settings: targetSettings(campaign.settings as unknown as ReminderSettings, target.fields) as unknown as Record<string, unknown>,
+          campaignId,
+          campaignTargetId: target.id,
+          attempt,
+          lease: { owner: deps.instanceId, until: now + CREATE_LEASE_MS },
+        });
+        await r.campaigns.setCall(target.id, callId);
+        out.push({ call, slotAt, interval });
+      }
+      return out;
+    });
+  }
+
+  function send(campaignId: string, call: CallRecord, slotAt: number, interval: number): void {
+    // Never closer than one interval to this instance's previous call, even when the event loop ran late.
+    const sendAt = Math.max(slotAt, (lastSentAt.get(campaignId) ?? -Infinity) + interval);
+    lastSentAt.set(campaignId, sendAt);
+    const work = clock
+      .sleep(Math.max(0, sendAt - clock.now()))
+      .then(() => sendCreateCall(deps, call))
+      .then(
+        () => undefined,
+        (err) => {
+          if (!(err instanceof UpstreamError)) logger.error({ err, callId: call.id, campaignId }, 'placing a campaign call failed');
+        },
+      )
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking || !running) return;
+    ticking = true;
+    try {
+      for (const campaignId of await store.campaigns.runningIds()) {
+        for (const { call, slotAt, interval } of await claim(campaignId)) send(campaignId, call, slotAt, interval);
+      }
+    } catch (err) {
+      logger.error({ err }, 'campaign dialer round failed; retrying');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      timer = setInterval(() => void tick(), pollMs);
+      void tick();
+    },
+    /** Stops claiming; create requests already scheduled are still sent, within the deadline. */
+    async stop(deadlineMs: number): Promise<void> {
+      running = false;
+      clearInterval(timer);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+    },
+    wake: () => void tick(),
+  };
+}
+
+export type CampaignDialer = ReturnType<typeof createCampaignDialer>;

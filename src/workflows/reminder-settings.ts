@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const KEY_ACTIONS = ['agent', 'acknowledge', 'hangup'] as const;
+export type KeyAction = (typeof KEY_ACTIONS)[number];
+
+/** 1 brings in an agent, 2 acknowledges; every other key hangs up. */
+export const DEFAULT_KEY_MAP: Record<string, KeyAction> = { '1': 'agent', '2': 'acknowledge' };
+export const DEFAULT_INVITE_RETRIES = 2;
+export const DEFAULT_INVITE_TIMEOUT_SECONDS = 60;
+
+const key = z.string().regex(/^[0-9*#A-D]$/, 'keys are 0-9, *, # or A-D');
+
+/** What a caller may choose per call or per campaign; the rest comes from the service's configuration. */
+export const reminderOptionsSchema = z.object({
+  audioFileUri: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  operationContext: z.string().max(256).optional(),
+  subject: z.string().max(256).optional(),
+  keyMap: z.record(key, z.enum(KEY_ACTIONS)).optional(),
+  waitSeconds: z.number().int().min(1).max(3600).optional(),
+  inviteRetries: z.number().int().min(0).max(5).optional(),
+});
+export type ReminderOptions = z.infer<typeof reminderOptionsSchema>;
+
+/** Stored on the call when it is created, so a later change of defaults never changes a call in progress. */
+export interface ReminderSettings {
+  audioFileUri: string;
+  operationContext: string | null;
+  subject: string | null;
+  keyMap: Record<string, KeyAction>;
+  waitSeconds: number;
+  inviteRetries: number;
+  inviteTimeoutSeconds: number;
+  agentTarget: string | null;
+}
+
+export function reminderSettings(options: ReminderOptions, defaults: { waitSeconds: number; agentTarget: string | undefined }): ReminderSettings {
+  return {
+    audioFileUri: options.audioFileUri,
+    operationContext: options.operationContext ?? null,
+    subject: options.subject ?? null,
+    keyMap: options.keyMap ?? DEFAULT_KEY_MAP,
+    waitSeconds: options.waitSeconds ?? defaults.waitSeconds,
+    inviteRetries: options.inviteRetries ?? DEFAULT_INVITE_RETRIES,
+    inviteTimeoutSeconds: DEFAULT_INVITE_TIMEOUT_SECONDS,
+    agentTarget: defaults.agentTarget ?? null,
+  };
+}

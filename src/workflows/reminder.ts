@@ -1,0 +1,199 @@
+import { isCallAutomationError } from '../client';
+import type { HandlerContext } from '../dispatch/context';
+import type { CallEventOf } from '../events/schemas';
+import { keyOfTone } from '../events/types';
+import { deterministicUuid } from '../ids';
+import { parseRawId } from '../identifiers';
+import type { TimerBody } from '../store/timers';
+import { decideOutcome, Outcome } from './outcomes';
+import type { KeyAction, ReminderSettings } from './reminder-settings';
+import type { Workflow } from './workflow';
+
+type Phase = 'playing' | 'connecting-agent' | 'connected' | 'ending';
+
+interface ReminderState {
+  phase?: Phase;
+  establishedAt?: number;
+  key?: string;
+  playContext?: string;
+  inviteAttempts?: number;
+}
+
+const NO_KEY = 'no-key';
+const INVITE_TIMEOUT = 'invite-timeout';
+/** ResultInfo of a playback stopped by CancelMediaProcessing: expected, not an error. */
+const CANCELLED = { code: 400, subcode: 8508 };
+
+const state = (ctx: HandlerContext) => ctx.call.workflow as ReminderState;
+const settings = (ctx: HandlerContext) => ctx.call.settings as unknown as ReminderSettings;
+
+const save = (ctx: HandlerContext, patch: ReminderState) => ctx.saveWorkflow(patch as Record<string, unknown>);
+
+function leg(ctx: HandlerContext): string {
+  return ctx.call.callLegId as string;
+}
+
+function opts(ctx: HandlerContext, purpose: string) {
+  return { callId: ctx.call.id, requestId: ctx.requestId(purpose) };
+}
+
+/**
+ * Runs a follow-up request. The client has already retried what is worth
+ * retrying, so a failure here is final for the call: outcome `failed`, with
+ * the error, and the line is hung up.
+ */
+async function request(ctx: HandlerContext, what: string, send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (!isCallAutomationError(err)) throw err;
+    await decideOutcome(ctx, 'failed', `${what} failed`, {
+      operation: err.operation,
+      status: err.upstreamStatus ?? null,
+      code: err.upstreamCode,
+      message: err.message,
+      requestId: err.requestId ?? null,
+    });
+    await hangUp(ctx);
+    return false;
+  }
+}
+
+/** Best effort: a hang-up that fails (the call is already gone, say) is on the timeline and changes nothing else. */
+async function hangUp(ctx: HandlerContext): Promise<void> {
+  if (state(ctx).phase === 'ending' || ctx.call.state === 'terminated') return;
+  await save(ctx, { phase: 'ending' });
+  await ctx.client.hangUp(leg(ctx), opts(ctx, 'hangup')).catch((err) => {
+    if (!isCallAutomationError(err)) throw err;
+    ctx.logger.warn({ code: err.upstreamCode, status: err.upstreamStatus }, 'hang-up failed');
+  });
+}
+
+async function finish(ctx: HandlerContext, outcome: Outcome, reason: string): Promise<void> {
+  await decideOutcome(ctx, outcome, reason);
+  await hangUp(ctx);
+}
+
+async function onEstablished(ctx: HandlerContext): Promise<void> {
+  if (state(ctx).phase || ctx.call.state === 'terminated') return;
+  const s = settings(ctx);
+  const playContext = s.operationContext ?? `play:${ctx.call.id}`;
+  await save(ctx, { phase: 'playing', establishedAt: ctx.clock.now(), playContext });
+  const played = await request(ctx, 'playing the message', () =>
+    ctx.client.playAudio(leg(ctx), { audioFileUri: s.audioFileUri, loop: true, operationContext: playContext }, opts(ctx, 'play')),
+  );
+  if (!played) return;
+  await ctx.store.timers.schedule({
+    id: deterministicUuid(ctx.call.id, NO_KEY),
+    callId: ctx.call.id,
+    kind: NO_KEY,
+    dueAt: ctx.clock.now() + s.waitSeconds * 1000,
+  });
+}
+
+async function onTerminated(ctx: HandlerContext): Promise<void> {
+  await ctx.store.timers.cancel(ctx.call.id, NO_KEY, ctx.clock.now());
+  await ctx.store.timers.cancel(ctx.call.id, INVITE_TIMEOUT, ctx.clock.now());
+  const s = state(ctx);
+  if (!s.establishedAt) await decideOutcome(ctx, 'not-answered', 'the call ended before it was answered');
+  else if (s.phase === 'connecting-agent') await decideOutcome(ctx, 'agent-unavailable', 'the call ended while the agent was being invited');
+  else await decideOutcome(ctx, 'no-response', 'the callee hung up without pressing a key');
+}
+
+async function inviteAgent(ctx: HandlerContext): Promise<void> {
+  const s = settings(ctx);
+  const attempt = (state(ctx).inviteAttempts ?? 0) + 1;
+  // The workflow state is rewound on a re-run, so `attempt` and the request id it names are the same again.
+  if (!s.agentTarget) return finish(ctx, 'agent-unavailable', 'no AGENT_TARGET is configured');
+  await save(ctx, { phase: 'connecting-agent', inviteAttempts: attempt });
+  const agent = parseRawId(s.agentTarget);
+  const alternate = ctx.settings.alternateCallerId;
+  await request(ctx, 'inviting the agent', () =>
+    ctx.client.inviteParticipant(
+      leg(ctx),
+      {
+        participants: [agent.wire],
+        operationContext: `invite:${ctx.call.id}:${attempt}`,
+        ...(agent.kind === 'phoneNumber' && alternate ? { alternateCallerId: { value: alternate } } : {}),
+      },
+      opts(ctx, `invite-${attempt}`),
+    ),
+  );
+}
+
+const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
+  agent: async (ctx) => {
+    const cancelled = await request(ctx, 'stopping the message', () =>
+      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+    );
+    if (!cancelled) return;
+    await ctx.store.timers.schedule({
+      id: deterministicUuid(ctx.call.id, INVITE_TIMEOUT),
+      callId: ctx.call.id,
+      kind: INVITE_TIMEOUT,
+      dueAt: ctx.clock.now() + settings(ctx).inviteTimeoutSeconds * 1000,
+    });
+    await inviteAgent(ctx);
+  },
+  acknowledge: async (ctx) => {
+    await decideOutcome(ctx, 'answered-acknowledged', 'the callee acknowledged');
+    const cancelled = await request(ctx, 'stopping the message', () =>
+      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+    );
+    if (cancelled) await hangUp(ctx);
+  },
+  hangup: (ctx) => finish(ctx, 'answered-other-key', 'the callee pressed a key with no action'),
+};
+
+/**
+ * The seed's reminder and alert call: play the message on a loop once
+ * answered, act on the first key through the key map, hang up when no key
+ * comes in time. State lives on the call record, so each step is decided once.
+ */
+export const reminderWorkflow: Workflow = {
+  async onStateChanged(event: CallEventOf<'Microsoft.Communication.CallLegStateChanged'>, ctx) {
+    if (event.data.CallState === 'Established') await onEstablished(ctx);
+    if (event.data.CallState === 'Terminated') await onTerminated(ctx);
+  },
+
+  async onDtmf(event: CallEventOf<'Microsoft.Communication.DtmfReceived'>, ctx) {
+    // Only the first key while the message plays counts; later, duplicate or late keys change nothing.
+    if (state(ctx).phase !== 'playing' || state(ctx).key !== undefined || ctx.call.state === 'terminated') return;
+    const key = keyOfTone(event.data.ToneInfo.Tone);
+    await ctx.store.timers.cancel(ctx.call.id, NO_KEY, ctx.clock.now());
+    await save(ctx, { key });
+    await KEY_ACTIONS[settings(ctx).keyMap[key] ?? 'hangup'](ctx);
+  },
+
+  async onPlayAudioResult(event: CallEventOf<'Microsoft.Communication.PlayAudioResult'>, ctx) {
+    const s = state(ctx);
+    if (event.data.OperationContext !== s.playContext) return;
+    const info = event.data.ResultInfo;
+    if (info.Code === CANCELLED.code && info.Subcode === CANCELLED.subcode) return;
+    if (event.data.Status === 'Failed' || info.Code >= 400) {
+      await decideOutcome(ctx, 'failed', 'the message could not be played', { code: info.Code, subcode: info.Subcode, message: info.Message ?? null });
+      await hangUp(ctx);
+    }
+  },
+
+  async onInviteResult(event: CallEventOf<'Microsoft.Communication.InviteParticipantResult'>, ctx) {
+    const s = state(ctx);
+    if (s.phase !== 'connecting-agent' || event.data.OperationContext !== `invite:${ctx.call.id}:${s.inviteAttempts}`) return;
+    if (event.data.Status === 'Completed') {
+      await ctx.store.timers.cancel(ctx.call.id, INVITE_TIMEOUT, ctx.clock.now());
+      await save(ctx, { phase: 'connected' });
+      await decideOutcome(ctx, 'connected-to-agent', 'the agent joined the call');
+      return;
+    }
+    if (event.data.Status !== 'Failed') return;
+    if ((s.inviteAttempts ?? 0) <= settings(ctx).inviteRetries) await inviteAgent(ctx);
+    else await finish(ctx, 'agent-unavailable', `the agent invite failed ${s.inviteAttempts} times`);
+  },
+
+  async onTimer(timer: TimerBody, ctx) {
+    const s = state(ctx);
+    if (timer.kind === NO_KEY && s.phase === 'playing' && !s.key) await finish(ctx, 'no-response', `no key within ${settings(ctx).waitSeconds} s`);
+    if (timer.kind === INVITE_TIMEOUT && s.phase === 'connecting-agent') await finish(ctx, 'agent-unavailable', 'the agent did not answer in time');
+  },
+};

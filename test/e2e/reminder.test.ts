@@ -1,0 +1,213 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DATABASE_KINDS } from '../helpers/databases';
+import { eventually, startTestService, TestService } from '../helpers/service';
+
+const AGENT = '8:acs:callhook-emulator_agent';
+const AUDIO = 'https://media.example.com/reminder.wav';
+
+describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%s)', (kind) => {
+  let t: TestService;
+  let n = 0;
+  // Each test gets a phone number of its own, so emulator scripts never collide.
+  const nextNumber = () => `+1425555${String(1000 + n++).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    t = await startTestService(kind);
+  });
+  afterAll(() => t.stop());
+  afterEach(async () => {
+    await t.emulator().delete('/emulator/scripts').expect(204);
+    await t.emulator().delete('/emulator/faults').expect(200);
+  });
+
+  const script = (target: string, behaviour: object) => t.emulator().post('/emulator/scripts').send({ target, ...behaviour }).expect(201);
+
+  async function place(to: string, extra: object = {}) {
+    const res = await t.api().post('/api/calls').send({ to, audioFileUri: AUDIO, ...extra });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; callLegId: string; callbackUri: string; state: string };
+  }
+
+  const finished = (id: string) =>
+    eventually(`call ${id} to end with an outcome`, async () => {
+      const res = await t.api().get(`/api/calls/${id}`);
+      return res.body.outcome && ['terminated', 'failed'].includes(res.body.state) ? res.body : undefined;
+    });
+
+  async function followUps(callLegId: string): Promise<string[]> {
+    const res = await t.emulator().get('/emulator/requests').query({ callLegId });
+    return res.body.requests.map((r: { operation: string }) => r.operation);
+  }
+
+  it('plays the message on answer and hangs up after key 2 with outcome answered-acknowledged', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '2' }] });
+    const placed = await place(to);
+    expect(placed).toMatchObject({ state: 'establishing', callbackUri: expect.stringContaining(`/api/callbacks/${placed.id}?token=`) });
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('answered-acknowledged');
+    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'cancelMediaProcessing', 'hangUp']);
+    const events = call.timeline.filter((e: { kind: string }) => e.kind === 'event').map((e: { name: string; detail: any }) => e.detail.CallState ?? e.name.split('.').pop());
+    expect(events).toEqual(['Establishing', 'Established', 'ParticipantsUpdated', 'DtmfReceived', 'PlayAudioResult', 'Terminating', 'Terminated']);
+    const play = call.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'playAudio');
+    expect(play).toMatchObject({ status: '202', latencyMs: expect.any(Number), detail: { method: 'POST', requestId: expect.any(String) } });
+  });
+
+  it('connects an agent on key 1: cancel the message, invite the agent, outcome connected-to-agent', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
+    await script(AGENT, { answer: 'accept' });
+    const placed = await place(to);
+    const connected = await eventually('the agent to join', async () => {
+      const res = await t.api().get(`/api/calls/${placed.id}`);
+      return res.body.outcome ? res.body : undefined;
+    });
+    expect(connected).toMatchObject({ outcome: 'connected-to-agent', state: 'established' });
+    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'cancelMediaProcessing', 'inviteParticipant']);
+    const leg = (await t.emulator().get(`/emulator/calls/${placed.callLegId}`)).body;
+    expect(leg.roster.map((p: { rawId: string }) => p.rawId)).toContain(AGENT);
+    // The callee ends the conversation later; the outcome stays as decided.
+    await t.emulator().post(`/emulator/calls/${placed.callLegId}/hangup`).expect(202);
+    const ended = await finished(placed.id);
+    expect(ended.outcome).toBe('connected-to-agent');
+  });
+
+  it('retries a failing agent invite twice, then hangs up with outcome agent-unavailable', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
+    await script(AGENT, { answer: 'fail' });
+    const placed = await place(to);
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('agent-unavailable');
+    expect(await followUps(placed.callLegId)).toEqual([
+      'createCall',
+      'playAudio',
+      'cancelMediaProcessing',
+      'inviteParticipant',
+      'inviteParticipant',
+      'inviteParticipant',
+      'hangUp',
+    ]);
+  });
+
+  it('hangs up on a key with no action, outcome answered-other-key', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '9' }] });
+    const call = await finished((await place(to)).id);
+    expect(call.outcome).toBe('answered-other-key');
+    expect(await followUps(call.callLegId)).toEqual(['createCall', 'playAudio', 'hangUp']);
+  });
+
+  it('follows a per-call key map', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '9' }] });
+    const call = await finished((await place(to, { keyMap: { '9': 'acknowledge' } })).id);
+    expect(call.outcome).toBe('answered-acknowledged');
+  });
+
+  it('hangs up when no key comes within the wait, outcome no-response', async () => {
+    const to = nextNumber();
+    const placed = await place(to, { waitSeconds: 1 });
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('no-response');
+    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'hangUp']);
+    expect(call.timeline.some((e: { kind: string; detail: any }) => e.kind === 'timer' && e.detail === null)).toBe(false);
+    expect(call.timeline.filter((e: { kind: string }) => e.kind === 'timer')).toHaveLength(1);
+  });
+
+  it.each([
+    ['never answers', { answer: 'never' }],
+    ['rejects', { answer: 'reject' }],
+  ])('records not-answered when the callee %s, with no follow-up request', async (_label, behaviour) => {
+    const to = nextNumber();
+    await script(to, behaviour);
+    const placed = await place(to);
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('not-answered');
+    expect(await followUps(placed.callLegId)).toEqual(['createCall']);
+  });
+
+  it('reaches the same outcome with the same follow-up requests when every event is delivered twice and out of order', async () => {
+    await t.emulator().put('/emulator/faults').send({ duplicateRate: 1, reorderRate: 0.5 }).expect(200);
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
+    await script(AGENT, { answer: 'fail' });
+    const placed = await place(to);
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('agent-unavailable');
+    expect(await followUps(placed.callLegId)).toEqual([
+      'createCall',
+      'playAudio',
+      'cancelMediaProcessing',
+      'inviteParticipant',
+      'inviteParticipant',
+      'inviteParticipant',
+      'hangUp',
+    ]);
+    const emitted: Array<{ attempts: Array<{ status: number | null; duplicate?: true }>; reordered?: true }> = (
+      await t.emulator().get(`/emulator/calls/${placed.callLegId}`)
+    ).body.events;
+    const inbox = await t.service.store.inbox.list(placed.id);
+    // Every event was acknowledged twice (the second as a duplicate), some arrived out of order, and each was stored and handled once.
+    expect(emitted.every((e) => e.attempts.filter((a) => a.status === 200).length === 2)).toBe(true);
+    expect(emitted.some((e) => e.reordered)).toBe(true);
+    expect(inbox).toHaveLength(emitted.length);
+    expect(inbox.every((e) => e.status === 'handled')).toBe(true);
+  });
+
+  it('answers 400 naming the field for a bad request, and 401 without the API key', async () => {
+    const bad = await t.api().post('/api/calls').send({ to: '12345', audioFileUri: AUDIO });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^body\.to: /);
+    const typo = await t.api().post('/api/calls').send({ to: nextNumber(), audioFileURI: AUDIO });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['body.audioFileUri']));
+    const anonymous = await fetch(`${t.service.url}/api/calls`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('lists calls by outcome with paging', async () => {
+    const all = (await t.api().get('/api/calls').query({ limit: 2 })).body;
+    expect(all.calls).toHaveLength(2);
+    const next = (await t.api().get('/api/calls').query({ limit: 2, cursor: all.nextCursor })).body;
+    expect(next.calls[0].id).not.toBe(all.calls[1].id);
+    const notAnswered = (await t.api().get('/api/calls').query({ outcome: 'not-answered' })).body.calls;
+    expect(notAnswered.length).toBeGreaterThanOrEqual(2);
+    expect(notAnswered.every((c: { outcome: string }) => c.outcome === 'not-answered')).toBe(true);
+    expect((await t.api().get('/api/calls').query({ outcome: 'bogus' })).status).toBe(400);
+  });
+});
+
+describe('reminder calls when the Call Automation service keeps failing', () => {
+  let t: TestService;
+  let upstream: http.Server;
+  let requests = 0;
+
+  beforeAll(async () => {
+    upstream = http.createServer((_req, res) => {
+      requests++;
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'ServiceUnavailable', message: 'try later' }));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as AddressInfo;
+    t = await startTestService('sqlite', {
+      ACS_CONNECTION_STRING: `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.from('k'.repeat(32)).toString('base64')}`,
+      ACS_MAX_RETRIES: '2',
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    upstream.close();
+  });
+
+  it('answers 502 once retries are exhausted and records outcome failed with the error', async () => {
+    const res = await t.api().post('/api/calls').send({ to: '+14255550999', audioFileUri: AUDIO });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'upstream_error', details: { status: 503, code: 'ServiceUnavailable' } });
+    expect(requests).toBe(3);
+    const call = (await t.api().get(`/api/calls/${res.body.error.details.callId}`)).body;
+    expect(call).toMatchObject({ state: 'failed', outcome: 'failed', error: { status: 503, code: 'ServiceUnavailable', operation: 'createCall' } });
+    expect(call.timeline.map((e: { kind: string; name: string }) => `${e.kind}:${e.name}`)).toEqual(['request:createCall', 'outcome:failed']);
+  });
+});

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { loadConfig, Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { RunningService, startService } from '../../src/server';
+import { DatabaseKind, freshDatabase, TestDatabase } from './databases';
+import { TEST_API_KEY, TEST_SECRET } from './tokens';
+
+export interface TestService {
+  service: RunningService;
+  config: Config;
+  database: TestDatabase;
+  /** Every log line the service wrote, for asserting what reaches (and never reaches) the logs. */
+  logs: string[];
+  /** supertest against the listening service, with the API key set. */
+  api: () => { get(path: string): request.Test; post(path: string): request.Test; delete(path: string): request.Test };
+  /** supertest against the embedded emulator (its control API). */
+  emulator: () => request.Agent;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service, as `npm start` runs it, on port 0 with the embedded
+ * emulator and a database of its own. `env` adds or overrides variables.
+ */
+export async function startTestService(kind: DatabaseKind, env: Record<string, string> = {}, database?: TestDatabase): Promise<TestService> {
+  const db = database ?? (await freshDatabase(kind));
+  const config = loadConfig({
+    PORT: '0',
+    EMULATOR_PORT: '0',
+    CALLBACK_SECRET: TEST_SECRET,
+    API_KEY: TEST_API_KEY,
+    DATABASE_URL: db.url,
+    EMULATOR_ACCESS_KEY: randomBytes(32).toString('base64'),
+    EMULATOR_TIME_SCALE: '0.01',
+    LOG_LEVEL: 'debug',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => void logs.push(line) } });
+  const service = await startService(config, { logger });
+  const auth = `Bearer ${TEST_API_KEY}`;
+  return {
+    service,
+    config,
+    database: db,
+    logs,
+    api: () => ({
+      get: (path) => request(service.url).get(path).set('Authorization', auth),
+      post: (path) => request(service.url).post(path).set('Authorization', auth),
+      delete: (path) => request(service.url).delete(path).set('Authorization', auth),
+    }),
+    emulator: () => request.agent(service.emulatorUrl!),
+    stop: async () => {
+      await service.close();
+      if (!database) await db.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
