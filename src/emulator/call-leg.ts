@@ -1,10 +1,10 @@
 import type { CallState } from '../events/types';
 import type { EmulatorContext } from './context';
 import { emitToLeg } from './emit';
-import { callStateEvent } from './events';
+import { callStateEvent, participantsUpdatedEvent } from './events';
 import { stopMedia } from './media';
 import type { Leg } from './model';
-import { addMember, broadcastRoster } from './roster';
+import { addMember, broadcastRoster, rosterOf } from './roster';
 
 /**
  * The leg state machine: Establishing → Established → Terminating →
@@ -34,8 +34,11 @@ export function establish(ctx: EmulatorContext, leg: Leg): void {
   const own = addMember(conversation, leg.source);
   // Only the entry this leg added is this leg's to take away again.
   leg.ownParticipantId = own.added ? own.member.participantId : null;
-  for (const target of leg.targets) addMember(conversation, target);
-  broadcastRoster(ctx, conversation);
+  let changed = own.added;
+  for (const target of leg.targets) changed = addMember(conversation, target).added || changed;
+  // Legs already in the conversation hear only about real changes; the new leg always gets the roster.
+  if (changed) broadcastRoster(ctx, conversation);
+  else emitToLeg(ctx, leg, participantsUpdatedEvent(leg.id, rosterOf(conversation), ctx.eventTime()));
 }
 
 /** A hang-up, ours or the remote side's: Terminating now, Terminated shortly after. */
