@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   conversationId?: string;
   repeatabilityRequestId?: string;
   repeatabilityResult?: string;
+  /** The client closed the connection before the answer went out; status is the one it would have got. */
+  clientGone?: true;
 }
 
 export interface RequestLogFilter {

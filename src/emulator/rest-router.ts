@@ -95,6 +95,7 @@ function serve(deps: CallingRouterDeps, handler: OperationHandler): RequestHandl
     }
     const body = reply.body as { callLegId?: unknown } | undefined;
     if (typeof body?.callLegId === 'string') res.locals.callLegId = body.callLegId;
+    res.locals.reply = reply;
 
     const delay = deps.settings().restResponseDelayMs;
     if (delay > 0) await deps.ctx.timers.sleepReal(delay, deps.closing).catch(() => undefined);
