@@ -17,6 +17,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, cod
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+  // An unknown key is reported on its parent object; name the key itself.
+  if (issue.code === 'unrecognized_keys') {
+    throw new EmulatorError(400, code, `${fieldOf([...issue.path, issue.keys[0]])}: is not a known field${more}`);
+  }
   throw new EmulatorError(400, code, `${fieldOf(issue.path)}: ${issue.message}${more}`);
 }
 
