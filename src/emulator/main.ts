@@ -37,6 +37,7 @@ function main(): void {
       [
         `Call Automation emulator listening on port ${port} (time scale ${config.emulator.timeScale})`,
         `ACS_CONNECTION_STRING=${emulator.connectionString(base)}`,
+        '  (EMULATOR_ACCESS_KEY keeps the same key across restarts)',
         `control API: ${base}/emulator   (no authentication: keep it on this machine)`,
         '',
       ].join('\n'),
