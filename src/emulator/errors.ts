@@ -17,5 +17,7 @@ export const callLegNotFound = (id: string) => notFound('CallLegNotFound', `call
 export const conversationNotFound = (id: string) => notFound('ConversationNotFound', `conversation ${id} does not exist`);
 export const participantNotFound = (id: string) =>
   notFound('ParticipantNotFound', `participant ${id} is not in the conversation (use a ParticipantId or a raw id)`);
+/** Like the service, a leg that is over answers 404: the call it named no longer exists. */
+export const callLegEnded = (id: string) => notFound('CallLegEnded', `call leg ${id} has ended`);
 export const notEstablished = (id: string, state: string) =>
   badRequest('CallLegNotEstablished', `call leg ${id} is ${state}; this operation needs an Established call`);

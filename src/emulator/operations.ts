@@ -12,7 +12,7 @@ import {
 import { hangUp } from './call-leg';
 import { createCall, joinConversation } from './calls';
 import type { EmulatorContext } from './context';
-import { callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from './errors';
+import { callLegEnded, callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from './errors';
 import { invite } from './invites';
 import { jsonBodyOf } from './json-body';
 import { cancelMedia, playAudio } from './media';
@@ -33,7 +33,7 @@ function param(req: Request, name: string): string {
 }
 
 export function operationHandlers(ctx: EmulatorContext): Record<Operation, OperationHandler> {
-  /** A leg that ended long ago and was forgotten still answers as Terminated, not as unknown. */
+  /** A leg that ended long ago and was forgotten still answers as ended, not as unknown. */
   function legOf(id: string): Leg | 'forgotten' {
     const leg = ctx.legs.get(id);
     if (leg) return leg;
@@ -43,7 +43,7 @@ export function operationHandlers(ctx: EmulatorContext): Record<Operation, Opera
 
   function establishedLeg(id: string): Leg {
     const leg = legOf(id);
-    if (leg === 'forgotten') throw notEstablished(id, 'Terminated');
+    if (leg === 'forgotten' || leg.state === 'Terminating' || leg.state === 'Terminated') throw callLegEnded(id);
     if (leg.state !== 'Established') throw notEstablished(id, leg.state);
     return leg;
   }
