@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { callbacksRouter } from '../routes/callbacks';
 import { callsRouter } from '../routes/calls';
+import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import type { Config } from './config';
@@ -25,6 +26,7 @@ export interface AppDeps {
   placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
+  onCampaignChange(): void;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -53,6 +55,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   management.use(bearerAuth(config.apiKeys));
+  management.use(
+    '/campaigns',
+    campaignsRouter({
+      store,
+      limits,
+      defaults: { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget },
+      onChange: deps.onCampaignChange,
+    }),
+  );
   management.use(...jsonBody(limits, { optional: true }));
   management.use(
     '/calls',

@@ -141,6 +141,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     placeCall: (input) => placeReminderCall(placeDeps, input),
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
+    onCampaignChange: () => dialer.wake(),
   });
   const server = http.createServer(app);
   const port = await listen(server, config.port);

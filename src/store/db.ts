@@ -13,8 +13,13 @@ export interface Db {
   get<T>(sql: string, params?: Param[]): Promise<T | undefined>;
   /** Returns the number of rows changed. */
   run(sql: string, params?: Param[]): Promise<number>;
-  /** Runs `fn` in one transaction. Never await network I/O inside it. */
-  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction. Never await network I/O inside it.
+   * `durable` transactions are flushed to disk before they resolve (what an
+   * acknowledgement promises); the others may trail by a moment after a power
+   * loss, which costs a re-run of idempotent handling, never a lost event.
+   */
+  tx<T>(fn: (db: Db) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -90,6 +90,16 @@ export function inboxRepo(db: Db) {
      * A call still being created waits: its events are handled once its leg is known.
      */
     async claimCalls(owner: string, limit: number, now: number, leaseMs: number): Promise<string[]> {
+      // Look before taking the write lock: most wake-ups find nothing new to claim.
+      const candidates = await db.all<{ id: string }>(
+        `SELECT c.id FROM calls c
+         WHERE c.id IN (SELECT call_id FROM inbox WHERE handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))
+           AND (c.lease_until IS NULL OR c.lease_until < ?)
+           AND c.state <> 'creating'
+         LIMIT ?`,
+        [now, now, limit],
+      );
+      if (candidates.length === 0) return [];
       const rows = await db.all<{ id: string }>(
         `UPDATE calls SET lease_owner = ?, lease_until = ? WHERE id IN (
            SELECT c.id FROM calls c

@@ -22,8 +22,8 @@ export interface Repos {
 export interface Store extends Repos {
   readonly db: Db;
   readonly kind: DatabaseConfig['kind'];
-  /** Runs `fn` in one transaction with repositories bound to it. */
-  tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction with repositories bound to it (see Db.tx for `durable`). */
+  tx<T>(fn: (repos: Repos) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,7 +44,7 @@ export function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => numbe
     ...repos(db, now),
     db,
     kind,
-    tx: (fn) => db.tx((txDb) => fn(repos(txDb, now))),
+    tx: (fn, options) => db.tx((txDb) => fn(repos(txDb, now)), options),
     ping: async () => {
       await db.get('SELECT 1 AS ok');
     },

@@ -34,6 +34,10 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Bookkeeping commits do not wait for the WAL flush; durable transactions (acknowledgements) turn it back on.
+  pool.on('connect', (client) => {
+    client.query('SET synchronous_commit = off').catch(() => undefined);
+  });
 
   const inClient = (client: PoolClient): Db => {
     const db: Db = { ...bind((text, values) => client.query(text, values)), tx: (fn) => fn(db), close: async () => undefined };
@@ -42,10 +46,11 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
 
   return {
     ...bind((text, values) => pool.query(text, values)),
-    tx: async (fn) => {
+    tx: async (fn, options) => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        if (options?.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await fn(inClient(client));
         await client.query('COMMIT');
         return result;

@@ -12,8 +12,9 @@ export function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // FULL: an acknowledged callback survives power loss, not only a process crash.
-  db.pragma('synchronous = FULL');
+  // NORMAL is crash-safe in WAL mode; durable transactions switch to FULL so an
+  // acknowledged callback also survives power loss (a FULL commit flushes everything before it).
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 
@@ -51,8 +52,9 @@ export function openSqlite(file: string): Db {
     all: (sql, params) => exclusive(() => direct.all(sql, params)),
     get: (sql, params) => exclusive(() => direct.get(sql, params)),
     run: (sql, params) => exclusive(() => direct.run(sql, params)),
-    tx: (fn) =>
+    tx: (fn, options) =>
       exclusive(async () => {
+        if (options?.durable) db.pragma('synchronous = FULL');
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);
@@ -61,6 +63,8 @@ export function openSqlite(file: string): Db {
         } catch (err) {
           if (db.inTransaction) db.exec('ROLLBACK');
           throw err;
+        } finally {
+          if (options?.durable) db.pragma('synchronous = NORMAL');
         }
       }),
     close: () =>

@@ -40,7 +40,8 @@ function opts(ctx: HandlerContext, purpose: string) {
 /**
  * Runs a follow-up request. The client has already retried what is worth
  * retrying, so a failure here is final for the call: outcome `failed`, with
- * the error, and the line is hung up.
+ * the error, and the line is hung up. A 404 means the call is already gone
+ * (the callee hung up first): its Terminated event decides the outcome.
  */
 async function request(ctx: HandlerContext, what: string, send: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -48,6 +49,10 @@ async function request(ctx: HandlerContext, what: string, send: () => Promise<un
     return true;
   } catch (err) {
     if (!isCallAutomationError(err)) throw err;
+    if (err.upstreamStatus === 404) {
+      ctx.logger.info({ operation: err.operation }, `${what}: the call is already gone`);
+      return false;
+    }
     await decideOutcome(ctx, 'failed', `${what} failed`, {
       operation: err.operation,
       status: err.upstreamStatus ?? null,

@@ -33,7 +33,7 @@ export async function startTestService(kind: DatabaseKind, env: Record<string, s
     DATABASE_URL: db.url,
     EMULATOR_ACCESS_KEY: randomBytes(32).toString('base64'),
     EMULATOR_TIME_SCALE: '0.01',
-    LOG_LEVEL: 'debug',
+    LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '5000',
     ...env,
   });

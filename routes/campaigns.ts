@@ -1,0 +1,144 @@
+import bodyParser from 'body-parser';
+import { RequestHandler, Router } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { ConflictError, NotFoundError } from '../src/errors';
+import { newId } from '../src/ids';
+import { jsonBody, JsonLimits } from '../src/http/json-body';
+import { validate } from '../src/http/validate';
+import { iso } from '../src/http/views';
+import type { CampaignRecord, CampaignStatus, Store } from '../src/store';
+import { campaignFromQuery, campaignSchema, campaignTargets, MAX_TARGETS } from '../src/workflows/campaign-input';
+import { reminderSettings, ReminderSettings } from '../src/workflows/reminder-settings';
+
+export interface CampaignsRouterDeps {
+  store: Store;
+  limits: JsonLimits;
+  defaults: { waitSeconds: number; agentTarget: string | undefined };
+  /** Called when a campaign may have work to dial now. */
+  onChange(): void;
+}
+
+const CSV_TYPES = ['text/csv', 'application/csv'];
+
+const TRANSITIONS: Record<string, { from: CampaignStatus[]; to: CampaignStatus }> = {
+  pause: { from: ['running'], to: 'paused' },
+  resume: { from: ['paused'], to: 'running' },
+  cancel: { from: ['running', 'paused'], to: 'cancelled' },
+};
+
+async function campaignView(store: Store, campaign: CampaignRecord) {
+  const counts = await store.campaigns.counts(campaign.id);
+  const byStatus = { pending: 0, dialling: 0, done: 0, cancelled: 0 };
+  const outcomes: Record<string, number> = {};
+  let attempts = 0;
+  for (const row of counts) {
+    byStatus[row.status] += row.count;
+    attempts += row.attempts;
+    if (row.status === 'done' && row.outcome) outcomes[row.outcome] = (outcomes[row.outcome] ?? 0) + row.count;
+  }
+  const settled = byStatus.done + byStatus.cancelled;
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    settings: campaign.settings,
+    callsPerSecond: campaign.callsPerSecond,
+    maxConcurrentCalls: campaign.maxConcurrent,
+    retry: { attempts: campaign.maxAttempts, delaySeconds: campaign.retryDelayMs / 1000, on: campaign.retryOutcomes },
+    window: campaign.callingWindow,
+    progress: { total: campaign.total, ...byStatus, attempts, percent: campaign.total ? Math.floor((settled * 100) / campaign.total) : 100 },
+    outcomes,
+    createdAt: iso(campaign.createdAt),
+    updatedAt: iso(campaign.updatedAt),
+    finishedAt: iso(campaign.finishedAt),
+  };
+}
+
+/** Campaigns: many reminder or alert calls, dialled within rate, concurrency and calling-window limits. */
+export function campaignsRouter(deps: CampaignsRouterDeps): Router {
+  const { store } = deps;
+  const router = Router();
+  const load = async (id: string) => {
+    const campaign = await store.campaigns.get(id);
+    if (!campaign) throw new NotFoundError(`no campaign with id "${id}"`, 'campaign_not_found');
+    return campaign;
+  };
+
+  const limits = { ...deps.limits, limitBytes: Math.max(deps.limits.limitBytes, 20 * 1024 * 1024), maxArrayLength: MAX_TARGETS };
+  const csv = bodyParser.text({ type: CSV_TYPES, limit: limits.limitBytes });
+  const json = Router().use(...jsonBody(limits));
+  const body: RequestHandler = (req, res, next) => (req.is(CSV_TYPES) ? csv(req, res, next) : json(req, res, next));
+
+  router.post('/', body, async (req, res) => {
+    const raw = typeof req.body === 'string' ? campaignFromQuery(req.query as Record<string, unknown>, req.body) : req.body;
+    const input = validate(campaignSchema, raw ?? {});
+    const targets = campaignTargets(input);
+    const settings: ReminderSettings = reminderSettings(input, deps.defaults);
+    const campaign = await store.tx((r) =>
+      r.campaigns.create(
+        {
+          id: newId(),
+          name: input.name,
+          settings: settings as unknown as Record<string, unknown>,
+          callsPerSecond: input.callsPerSecond,
+          maxConcurrent: input.maxConcurrentCalls,
+          maxAttempts: input.retry.attempts,
+          retryDelayMs: Math.round(input.retry.delaySeconds * 1000),
+          retryOutcomes: input.retry.on,
+          callingWindow: input.window ?? null,
+        },
+        targets,
+      ),
+    );
+    deps.onChange();
+    res.status(201).location(`/api/campaigns/${campaign.id}`).json(await campaignView(store, campaign));
+  });
+
+  router.get('/', async (_req, res) => {
+    const campaigns = await store.campaigns.list(100);
+    res.json({ campaigns: await Promise.all(campaigns.map((c) => campaignView(store, c))) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await campaignView(store, await load(String(req.params.id))));
+  });
+
+  for (const [action, { from, to }] of Object.entries(TRANSITIONS)) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      const campaign = await load(String(req.params.id));
+      if (!(await store.tx((r) => r.campaigns.transition(campaign.id, from, to)))) {
+        throw new ConflictError(`cannot ${action} a campaign that is ${campaign.status}`, 'invalid_campaign_state');
+      }
+      deps.onChange();
+      res.json(await campaignView(store, await load(campaign.id)));
+    });
+  }
+
+  router.get('/:id/report', async (req, res) => {
+    const campaign = await load(String(req.params.id));
+    const targets = await store.campaigns.targets(campaign.id);
+    const rows = targets.map((t) => ({
+      row: t.rowNo,
+      to: t.target,
+      status: t.status,
+      attempts: t.attempts,
+      outcome: t.outcome,
+      firstDialledAt: iso(t.firstDialledAt),
+      lastDialledAt: iso(t.lastDialledAt),
+      finishedAt: iso(t.finishedAt),
+      durationMs: t.finishedAt !== null && t.firstDialledAt !== null ? t.finishedAt - t.firstDialledAt : null,
+      callId: t.callId,
+      fields: t.fields,
+    }));
+    if (req.query.format === 'csv' || (req.query.format === undefined && req.accepts(['json', 'text/csv']) === 'text/csv')) {
+      const fieldNames = [...new Set(targets.flatMap((t) => Object.keys(t.fields)))].sort();
+      const columns = ['row', 'to', 'status', 'attempts', 'outcome', 'firstDialledAt', 'lastDialledAt', 'finishedAt', 'durationMs', 'callId', ...fieldNames];
+      const records = rows.map(({ fields, ...r }) => ({ ...r, ...fields }));
+      res.type('text/csv').attachment(`campaign-${campaign.id}.csv`).send(stringify(records, { header: true, columns }));
+      return;
+    }
+    res.json({ campaign: await campaignView(store, campaign), targets: rows });
+  });
+
+  return router;
+}
