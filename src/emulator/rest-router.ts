@@ -33,8 +33,10 @@ export function createCallingRouter(deps: CallingRouterDeps): Router {
   router.use(logRequests(ctx.clock, deps.requestLog, ctx.legs));
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
 
+  // api-version first: it is part of addressing the API, and a request
+  // without one is malformed whoever sent it.
   const route = (method: 'post' | 'delete', path: string, operation: Operation) =>
-    router[method](path, describe(operation), verifySignature(deps.accessKey, ctx.clock), requireApiVersion, serve(deps, handlers[operation]));
+    router[method](path, describe(operation), requireApiVersion, verifySignature(deps.accessKey, ctx.clock), serve(deps, handlers[operation]));
 
   route('post', '/calls', 'createCall');
   route('post', '/calls/:callLegId/Hangup', 'hangUp');

@@ -90,10 +90,12 @@ describe('signature verification', () => {
 });
 
 describe('request validation', () => {
-  it('requires api-version', async () => {
+  it('requires api-version, signed or not', async () => {
     const res = await callApi(acs, 'POST', '/calling/calls', body(), { noApiVersion: true });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ code: 'MissingApiVersion', message: expect.stringMatching(/api-version/) });
+    const unsigned = await fetch(`${acs.baseUrl}/calling/calls`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body()) });
+    expect(unsigned.status).toBe(400);
   });
 
   it.each([
