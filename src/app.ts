@@ -6,6 +6,7 @@ import { callsRouter } from '../routes/calls';
 import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
+import { metricsRouter } from '../routes/metrics';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -14,6 +15,7 @@ import { errorMiddleware, notFound } from './http/error-middleware';
 import { DEFAULT_JSON_LIMITS, jsonBody } from './http/json-body';
 import { requestLogger } from './http/request-logger';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { CallRecord, Store } from './store';
 import { reminderSettings, ReminderSettings } from './workflows/reminder-settings';
 
@@ -23,6 +25,7 @@ export interface AppDeps {
   store: Store;
   ingest: Ingest;
   readiness: Readiness;
+  metrics: Metrics;
   placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
@@ -38,10 +41,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
 
   app.use(healthRouter({ readiness: deps.readiness }));
+  app.use(metricsRouter(deps.metrics.registry));
   app.use(requestLogger(deps.logger));
 
   const limits = { ...DEFAULT_JSON_LIMITS, limitBytes: config.bodyLimitBytes };
   const { callbackUriFor } = deps;
+  app.use('/api/callbacks', (_req, res, next) => {
+    res.on('finish', () => deps.metrics.callbackAnswered(res.statusCode));
+    next();
+  });
   app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest }));
 
   const management = Router();

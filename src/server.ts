@@ -15,6 +15,7 @@ import { createDispatcher } from './dispatch/dispatcher';
 import { createIngest } from './dispatch/ingest';
 import { createEmulator } from './emulator';
 import { createLogger, Logger } from './logger';
+import { createMetrics } from './metrics';
 import { createReadiness } from './readiness';
 import { openStore, Store } from './store';
 import { joinConversation } from './workflows/join-conversation';
@@ -96,6 +97,8 @@ export async function startService(config: Config, options: { logger: Logger; cl
     logger.info({ emulatorUrl }, 'no ACS_CONNECTION_STRING: calls go to the embedded Call Automation emulator');
   }
 
+  const metrics = createMetrics({ store, clock });
+  const recordOnTimeline = timelineRecorder(store);
   const client = createCallAutomationClient({
     endpoint: acs.endpoint,
     accessKey: acs.accessKey,
@@ -103,7 +106,10 @@ export async function startService(config: Config, options: { logger: Logger; cl
     retry: { maxRetries: config.acsMaxRetries },
     clock,
     logger: logger.child({ component: 'client' }),
-    recorder: timelineRecorder(store),
+    recorder: async (record) => {
+      metrics.followUp(record);
+      await recordOnTimeline(record);
+    },
   });
 
   // Known once the server listens when PUBLIC_BASE_URL is unset and PORT is 0 (tests).
@@ -125,6 +131,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     clock,
     logger: logger.child({ component: 'dispatcher' }),
     concurrency: config.dispatchConcurrency,
+    onHandled: metrics.handled,
   });
 
   const placeDeps = { store, client, clock, settings, instanceId, onReady: () => dispatcher.wake() };
@@ -136,7 +143,15 @@ export async function startService(config: Config, options: { logger: Logger; cl
     config,
     logger,
     store,
-    ingest: createIngest({ store, clock, onCommitted: () => dispatcher.wake() }),
+    metrics,
+    ingest: createIngest({
+      store,
+      clock,
+      onCommitted: (committed) => {
+        metrics.committed(committed);
+        dispatcher.wake();
+      },
+    }),
     readiness: createReadiness({ store, clock, dispatching: () => config.dispatchConcurrency > 0 }),
     placeCall: (input) => placeReminderCall(placeDeps, input),
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),

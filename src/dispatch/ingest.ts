@@ -9,6 +9,13 @@ export interface IngestResult {
   duplicates: number;
 }
 
+/** What was committed for one body: the event types, and whether each was new or a duplicate. */
+export interface Committed {
+  callId: string;
+  eventTypes: string[];
+  fresh: boolean[];
+}
+
 interface Pending {
   callId: string;
   events: IncomingEvent[];
@@ -26,7 +33,7 @@ const MAX_GROUP = 256;
  * costs a few disk flushes, not one each. A body that is refused (unknown
  * call, foreign leg) wrote nothing before it was refused, so it fails alone.
  */
-export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (callId: string, result: IngestResult) => void }) {
+export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (committed: Committed) => void }) {
   let queue: Pending[] = [];
   let flushing = false;
 
@@ -35,7 +42,7 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
     while (queue.length) {
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
-      const outcomes: Array<{ ok: true; result: IngestResult } | { ok: false; err: unknown }> = [];
+      const outcomes: Array<{ ok: true; result: IngestResult & { fresh: boolean[] } } | { ok: false; err: unknown }> = [];
       try {
         await deps.store.tx(
           async (r) => {
@@ -59,8 +66,9 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
       group.forEach((p, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) {
-          p.resolve(outcome.result);
-          deps.onCommitted?.(p.callId, outcome.result);
+          const { accepted, duplicates, fresh } = outcome.result;
+          p.resolve({ accepted, duplicates });
+          deps.onCommitted?.({ callId: p.callId, eventTypes: p.events.map((e) => e.eventType), fresh });
         } else p.reject(outcome.err);
       });
     }

@@ -69,7 +69,8 @@ export function inboxRepo(db: Db) {
      * unknown call and ForbiddenError when an event's CallLegId is another call's.
      * Must run inside a transaction so the answer reflects what is committed.
      */
-    async ingest(callId: string, events: IncomingEvent[], receivedAt: number): Promise<{ accepted: number; duplicates: number }> {
+    /** `fresh[i]` tells whether events[i] was new (true) or a duplicate delivery (false). */
+    async ingest(callId: string, events: IncomingEvent[], receivedAt: number): Promise<{ accepted: number; duplicates: number; fresh: boolean[] }> {
       const call = await db.get<{ call_leg_id: string | null }>('SELECT call_leg_id FROM calls WHERE id = ?', [callId]);
       if (!call) throw new NotFoundError(`no call or conversation with id "${callId}"`, 'call_not_found');
       const legs = new Set(events.map((e) => e.callLegId).filter((l): l is string => l !== null && l !== call.call_leg_id));
@@ -79,9 +80,10 @@ export function inboxRepo(db: Db) {
           throw new ForbiddenError(`call leg "${leg}" belongs to another call`, 'call_leg_mismatch');
         }
       }
-      let accepted = 0;
-      for (const event of events) if (await insert(callId, 'callback', event, receivedAt)) accepted++;
-      return { accepted, duplicates: events.length - accepted };
+      const fresh: boolean[] = [];
+      for (const event of events) fresh.push(await insert(callId, 'callback', event, receivedAt));
+      const accepted = fresh.filter(Boolean).length;
+      return { accepted, duplicates: events.length - accepted, fresh };
     },
 
     /**

@@ -52,8 +52,8 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
     it('acknowledges a duplicate delivery without storing it twice', async () => {
       const e = incoming('dtmf-received');
-      expect(await store.tx((r) => r.inbox.ingest('a', [e, e], now))).toEqual({ accepted: 1, duplicates: 1 });
-      expect(await store.tx((r) => r.inbox.ingest('a', [e], now))).toEqual({ accepted: 0, duplicates: 1 });
+      expect(await store.tx((r) => r.inbox.ingest('a', [e, e], now))).toEqual({ accepted: 1, duplicates: 1, fresh: [true, false] });
+      expect(await store.tx((r) => r.inbox.ingest('a', [e], now))).toEqual({ accepted: 0, duplicates: 1, fresh: [false] });
       expect((await store.inbox.list('a')).length).toBe(1);
     });
 
@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       const foreign = incoming('call-state-established');
       await expect(store.tx((r) => r.inbox.ingest('a', [incoming('dtmf-received'), foreign], now))).rejects.toMatchObject({ status: 403 });
       expect(await store.inbox.list('a')).toEqual([]);
-      expect(await store.tx((r) => r.inbox.ingest('b', [foreign], now))).toEqual({ accepted: 1, duplicates: 0 });
+      expect(await store.tx((r) => r.inbox.ingest('b', [foreign], now))).toEqual({ accepted: 1, duplicates: 0, fresh: [true] });
     });
 
     it('leases a call to one owner at a time and hands out events in eventTime order', async () => {
