@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -78,6 +79,10 @@ const list = optional.transform((s) =>
         .filter(Boolean),
 );
 
+// "," alone would otherwise leave no secret at all, which crashes signing or locks everyone out.
+const secrets = (what: string) =>
+  list.refine((v) => v === undefined || (v.length > 0 && v.every((s) => s.length >= 16)), `each ${what} must be at least 16 characters`);
+
 const rawId = (what: string) =>
   optional.refine((v) => {
     if (v === undefined) return true;
@@ -90,6 +95,26 @@ const rawId = (what: string) =>
   }, `must be ${what}`);
 
 const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * What Express's `trust proxy` accepts as a string (proxy-addr): checked here
+ * because Express would otherwise throw at start-up without naming the variable.
+ */
+function isTrustProxy(value: string): boolean {
+  if (/^(true|false|\d+)$/.test(value)) return true;
+  return value.split(',').every((item) => {
+    const entry = item.trim();
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, mask, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    if (mask === undefined) return true;
+    if (family === 4 && isIP(mask) === 4) return true;
+    return /^\d+$/.test(mask) && Number(mask) <= (family === 4 ? 32 : 128);
+  });
+}
 
 const schema = z.object({
   PORT: int(0, 65535, 3000),
@@ -108,16 +133,16 @@ const schema = z.object({
   ),
   ALTERNATE_CALLER_ID: optional.refine((v) => v === undefined || isE164(v), 'must be an E.164 phone number like +14255550123'),
   AGENT_TARGET: rawId('a raw id (+E.164, 8:acs:… or 8:orgid:…)'),
-  CALLBACK_SECRET: list.refine(
-    (v) => v === undefined || v.every((s) => s.length >= 16),
-    'each secret must be at least 16 characters',
-  ),
-  API_KEY: list.refine((v) => v === undefined || v.every((s) => s.length >= 16), 'each key must be at least 16 characters'),
+  CALLBACK_SECRET: secrets('secret'),
+  API_KEY: secrets('key'),
   DATABASE_URL: optional,
   LOG_LEVEL: optional.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   ),
-  TRUST_PROXY: optional,
+  TRUST_PROXY: optional.refine(
+    (v) => v === undefined || isTrustProxy(v),
+    'must be true, false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+  ),
   EMULATOR_PORT: int(0, 65535, 4010),
   EMULATOR_ACCESS_KEY: optional.refine(
     (v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 16),
@@ -133,7 +158,8 @@ const schema = z.object({
       .default(1),
   ),
   DISPATCH_CONCURRENCY: int(0, 1000, 16),
-  BODY_LIMIT: optional.refine((v) => v === undefined || SIZE.test(v), 'must be a size like 1mb or 512kb'),
+  // Below 1kb not even one seed event fits, so every callback would be refused.
+  BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   REMINDER_WAIT_SECONDS: int(1, 3600, 30),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
@@ -170,7 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const issue = result.error.issues[0];
     const variable = String(issue.path[0]);
     const got = env[variable];
-    const shown = /SECRET|KEY|CONNECTION|DATABASE_URL/.test(variable) ? '' : ` (got "${String(got).slice(0, 60)}")`;
+    // JSON quoting keeps a value with a newline on the one line the entry point prints.
+    const shown = /SECRET|KEY|CONNECTION|DATABASE_URL/.test(variable) ? '' : ` (got ${JSON.stringify(String(got).slice(0, 60))})`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = result.data;
