@@ -1,0 +1,181 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { HELP } from './help';
+import type { CampaignAction } from './api-client';
+
+/** A mistake in the command line: the message is printed as is, with a pointer to --help. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly helpCommand = 'callhook --help',
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const DEFAULT_URL = 'http://localhost:3000';
+/** The key a service running with the emulator accepts when API_KEY is unset. */
+export const DEFAULT_API_KEY = 'dev-api-key';
+
+export interface Connection {
+  url: string;
+  apiKey: string;
+}
+
+export interface WatchOptions {
+  /** Seconds between polls; undefined lets the renderer choose (terminal or not). */
+  intervalSeconds: number | undefined;
+}
+
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'run'; connection: Connection; file: string; settings: Record<string, string>; watch: WatchOptions; detach: boolean }
+  | { kind: 'watch'; connection: Connection; id: string; watch: WatchOptions }
+  | { kind: 'status'; connection: Connection; id: string; json: boolean }
+  | { kind: 'report'; connection: Connection; id: string; csv: boolean }
+  | { kind: 'action'; connection: Connection; id: string; action: CampaignAction };
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const RUN: Options = {
+  ...COMMON,
+  name: { type: 'string' },
+  audio: { type: 'string' },
+  cps: { type: 'string' },
+  concurrency: { type: 'string' },
+  wait: { type: 'string' },
+  'retry-attempts': { type: 'string' },
+  'retry-delay': { type: 'string' },
+  'retry-on': { type: 'string' },
+  window: { type: 'string' },
+  'time-zone': { type: 'string' },
+  days: { type: 'string' },
+  'key-map': { type: 'string' },
+  interval: { type: 'string' },
+  detach: { type: 'boolean' },
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: Options, helpCommand: string): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (err) {
+    // parseArgs explains well; keep it on one line, and drop its advice about '--' for unknown options (no command takes a dash-led positional).
+    const message = String((err as Error).message).replace(/\s*\n\s*/g, ' ');
+    throw new UsageError(message.startsWith('Unknown option') ? message.split('. To specify')[0] : message, helpCommand);
+  }
+}
+
+function number(values: Values, flag: string, check: { min: number; integer?: boolean; exclusiveMin?: boolean }, helpCommand = 'callhook campaign run --help'): string | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const ok = raw !== '' && Number.isFinite(n) && (check.exclusiveMin ? n > check.min : n >= check.min) && (!check.integer || Number.isInteger(n));
+  if (!ok) {
+    const what = check.integer ? 'a whole number' : 'a number';
+    throw new UsageError(`--${flag} must be ${what} ${check.exclusiveMin ? 'above' : 'of at least'} ${check.min}, not "${String(raw)}"`, helpCommand);
+  }
+  return String(n);
+}
+
+function connection(values: Values, env: Record<string, string | undefined>): Connection {
+  return {
+    url: (values.url as string | undefined) ?? env.CALLHOOK_URL ?? DEFAULT_URL,
+    apiKey: (values['api-key'] as string | undefined) ?? env.CALLHOOK_API_KEY ?? DEFAULT_API_KEY,
+  };
+}
+
+function onlyId(positionals: string[], sub: string): string {
+  if (positionals.length !== 1) throw new UsageError(`campaign ${sub} needs exactly one campaign id`, `callhook campaign ${sub} --help`);
+  return positionals[0];
+}
+
+/** The query-string settings of a text/csv upload (see campaignFromQuery on the service side). */
+function runSettings(values: Values): Record<string, string> {
+  const required = (flag: string) => {
+    const v = values[flag];
+    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${flag} is required`, 'callhook campaign run --help');
+    return v;
+  };
+  const settings: Record<string, string | undefined> = {
+    name: required('name'),
+    audioFileUri: required('audio'),
+    callsPerSecond: number(values, 'cps', { min: 0, exclusiveMin: true }),
+    maxConcurrentCalls: number(values, 'concurrency', { min: 1, integer: true }),
+    waitSeconds: number(values, 'wait', { min: 1, integer: true }),
+    retryAttempts: number(values, 'retry-attempts', { min: 1, integer: true }),
+    retryDelaySeconds: number(values, 'retry-delay', { min: 0 }),
+    retryOn: values['retry-on'] as string | undefined,
+    keyMap: values['key-map'] as string | undefined,
+    windowDays: values.days as string | undefined,
+  };
+  const window = values.window as string | undefined;
+  if (window !== undefined) {
+    const match = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(window);
+    if (!match) throw new UsageError(`--window must look like 09:00-18:00, not "${window}"`, 'callhook campaign run --help');
+    if (values['time-zone'] === undefined) throw new UsageError('--window needs --time-zone (e.g. Europe/Paris)', 'callhook campaign run --help');
+    [settings.windowStart, settings.windowEnd] = [match[1], match[2]];
+    settings.windowTimeZone = values['time-zone'] as string;
+  } else if (values['time-zone'] !== undefined || values.days !== undefined) {
+    throw new UsageError('--time-zone and --days only apply with --window', 'callhook campaign run --help');
+  }
+  return Object.fromEntries(Object.entries(settings).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+const ACTIONS: readonly string[] = ['pause', 'resume', 'cancel'] satisfies CampaignAction[];
+
+/** Turns the command line into one command; throws UsageError for anything it cannot make sense of. */
+export function parseCommand(argv: string[], env: Record<string, string | undefined>): Command {
+  const [group, sub, ...rest] = argv;
+  if (group === undefined || group === '--help' || group === '-h' || group === 'help') return { kind: 'help', text: HELP.top };
+  if (group !== 'campaign') throw new UsageError(`unknown command "${group}"`);
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { kind: 'help', text: HELP.campaign };
+
+  const help = (text: string) => ({ kind: 'help', text }) as const;
+  switch (sub) {
+    case 'run': {
+      const { values, positionals } = parse(rest, RUN, 'callhook campaign run --help');
+      if (values.help) return help(HELP.run);
+      if (positionals.length !== 1) throw new UsageError('campaign run needs exactly one targets CSV file', 'callhook campaign run --help');
+      const intervalSeconds = number(values, 'interval', { min: 0, exclusiveMin: true });
+      return {
+        kind: 'run',
+        connection: connection(values, env),
+        file: positionals[0],
+        settings: runSettings(values),
+        watch: { intervalSeconds: intervalSeconds === undefined ? undefined : Number(intervalSeconds) },
+        detach: values.detach === true,
+      };
+    }
+    case 'watch': {
+      const { values, positionals } = parse(rest, { ...COMMON, interval: { type: 'string' } }, 'callhook campaign watch --help');
+      if (values.help) return help(HELP.watch);
+      const intervalSeconds = number(values, 'interval', { min: 0, exclusiveMin: true }, 'callhook campaign watch --help');
+      return { kind: 'watch', connection: connection(values, env), id: onlyId(positionals, sub), watch: { intervalSeconds: intervalSeconds === undefined ? undefined : Number(intervalSeconds) } };
+    }
+    case 'status': {
+      const { values, positionals } = parse(rest, { ...COMMON, json: { type: 'boolean' } }, 'callhook campaign status --help');
+      if (values.help) return help(HELP.status);
+      return { kind: 'status', connection: connection(values, env), id: onlyId(positionals, sub), json: values.json === true };
+    }
+    case 'report': {
+      const { values, positionals } = parse(rest, { ...COMMON, csv: { type: 'boolean' } }, 'callhook campaign report --help');
+      if (values.help) return help(HELP.report);
+      return { kind: 'report', connection: connection(values, env), id: onlyId(positionals, sub), csv: values.csv === true };
+    }
+    default: {
+      if (!ACTIONS.includes(sub)) throw new UsageError(`unknown campaign command "${sub}"`, 'callhook campaign --help');
+      const { values, positionals } = parse(rest, COMMON, `callhook campaign ${sub} --help`);
+      if (values.help) return help(HELP.action(sub));
+      return { kind: 'action', connection: connection(values, env), id: onlyId(positionals, sub), action: sub as CampaignAction };
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/** Help texts, one per level, so `--help` works wherever a person types it. */
+
+const CONNECTION = `Connection (every command):
+  --url <url>          callhook's address (env CALLHOOK_URL, default http://localhost:3000)
+  --api-key <key>      management API key (env CALLHOOK_API_KEY, default dev-api-key,
+                       the key of a service running with the emulator)
+  -h, --help           this help`;
+
+export const HELP = {
+  top: `Usage: callhook <command> [options]
+
+Commands:
+  campaign run <targets.csv>       upload a campaign and watch it to the end
+  campaign watch <id>              watch a running campaign
+  campaign status <id>             show a campaign's progress and outcomes
+  campaign report <id> [--csv]     print the per-target report
+  campaign pause|resume|cancel <id>
+
+Run "callhook campaign <command> --help" for a command's options.
+
+${CONNECTION}`,
+
+  campaign: `Usage: callhook campaign <run|watch|status|report|pause|resume|cancel> …
+
+  run <targets.csv> --name <name> --audio <uri> [options]
+                        upload the CSV (a "to" column, other columns kept per row) and watch
+  watch <id>            show live progress until the campaign ends, then the summary
+  status <id> [--json]  progress and outcome counts, once
+  report <id> [--csv]   every target: status, attempts, outcome, times (JSON, or CSV)
+  pause <id>            stop placing new calls (calls in progress continue)
+  resume <id>           place calls again
+  cancel <id>           place no more calls; calls in progress finish
+
+${CONNECTION}`,
+
+  run: `Usage: callhook campaign run <targets.csv> --name <name> --audio <uri> [options]
+
+Uploads the CSV, then shows a live progress bar (plain lines when the output is
+not a terminal) and, when the campaign ends, a summary of its outcomes.
+
+The CSV needs a "to" column (+E.164 number or raw id). Optional per-row columns
+override the campaign: audioFileUri, agentTarget, operationContext, subject;
+any other column is kept and returned in the report.
+
+Options:
+  --name <name>            campaign name (required)
+  --audio <uri>            http(s) URL of the message to play (required)
+  --cps <n>                calls placed per second (default 1)
+  --concurrency <n>        calls in progress at most (default 10)
+  --wait <s>               seconds to wait for a key before hanging up
+  --retry-attempts <n>     attempts per target, first call included (default 1)
+  --retry-delay <s>        seconds between attempts (default 300)
+  --retry-on <outcomes>    outcomes that are retried (default not-answered,failed)
+  --window <HH:MM-HH:MM>   only place calls in this local time window …
+  --time-zone <zone>       … of this IANA time zone (e.g. Europe/Paris; required with --window)
+  --days <1,2,…>           … on these ISO weekdays (1 = Monday; default every day)
+  --key-map <k:action,…>   what keys do, e.g. 1:agent,2:acknowledge (actions: agent, acknowledge, hangup)
+  --interval <s>           seconds between progress updates (default 1 on a terminal, 10 otherwise)
+  --detach                 print the campaign id and exit without watching
+
+Ctrl-C while watching: on a terminal, asks whether to keep watching, stop
+watching (the campaign continues) or cancel the campaign; otherwise stops
+watching and prints how to cancel. Stopping to watch exits with code 130.
+
+${CONNECTION}`,
+
+  watch: `Usage: callhook campaign watch <id> [--interval <s>]
+
+Shows live progress until the campaign completes (or is cancelled and its last
+calls have finished), then prints the summary. Ctrl-C as for "campaign run".
+
+${CONNECTION}`,
+
+  status: `Usage: callhook campaign status <id> [--json]
+
+Prints the campaign's status, progress and outcome counts; --json prints the
+API's answer as it is.
+
+${CONNECTION}`,
+
+  report: `Usage: callhook campaign report <id> [--csv]
+
+Prints one entry per target (row, to, status, attempts, outcome, first and last
+dial, finish, duration, call id, extra CSV columns): JSON by default, CSV with --csv.
+
+${CONNECTION}`,
+
+  action: (action: string) => `Usage: callhook campaign ${action} <id>
+
+${
+  action === 'pause'
+    ? 'Stops placing new calls; calls in progress continue. "resume" places calls again.'
+    : action === 'resume'
+      ? 'Places calls again after a pause.'
+      : 'Places no more calls; calls in progress finish, targets not yet called are marked cancelled.'
+}
+
+${CONNECTION}`,
+} as const;

@@ -1,0 +1,16 @@
+/** What the management API answers about a campaign, as far as the CLI reads it (extra fields are ignored). */
+export interface CampaignView {
+  id: string;
+  name: string;
+  status: 'running' | 'paused' | 'cancelled' | 'completed';
+  progress: { total: number; pending: number; dialling: number; done: number; cancelled: number; attempts: number; percent: number };
+  outcomes: Record<string, number>;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** Nothing will change any more: completed, or cancelled with every in-flight call finished. */
+export function isSettled(view: CampaignView): boolean {
+  return view.status === 'completed' || (view.status === 'cancelled' && view.progress.dialling === 0);
+}
