@@ -30,6 +30,8 @@ export interface Config {
   logLevel: LogLevel;
   trustProxy: TrustProxy;
   emulator: { port: number; accessKey: string; timeScale: number };
+  /** Stable name of this instance (e.g. the pod name); a restart under the same name takes back its leases at once. */
+  instanceId: string | undefined;
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
   dispatchConcurrency: number;
   bodyLimitBytes: number;
@@ -158,6 +160,7 @@ const schema = z.object({
       .default(1),
   ),
   DISPATCH_CONCURRENCY: int(0, 1000, 16),
+  INSTANCE_ID: optional.refine((v) => v === undefined || /^[A-Za-z0-9._:-]{1,100}$/.test(v), 'must be 1 to 100 of A-Z a-z 0-9 . _ : -'),
   // Below 1kb not even one seed event fits, so every callback would be refused.
   BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
@@ -243,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       accessKey: e.EMULATOR_ACCESS_KEY ?? randomBytes(32).toString('base64'),
       timeScale: e.EMULATOR_TIME_SCALE,
     },
+    instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,
     bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -122,9 +122,10 @@ export async function startService(config: Config, options: { logger: Logger; cl
     waitSeconds: config.reminder.waitSeconds,
     callbackUriFor,
   };
-  const instanceId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const dispatcher = createDispatcher({
     owner: instanceId,
+    ownerIsStable: config.instanceId !== undefined,
     store,
     registry: createHandlerRegistry(),
     context: { store, client, clock, settings },

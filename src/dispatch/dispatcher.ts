@@ -8,8 +8,10 @@ import type { HandlerRegistry } from './registry';
 import { remember, rewind } from './workflow-state';
 
 export interface DispatcherOptions {
-  /** This instance's name on leases; unique per process. */
+  /** This instance's name on leases. */
   owner: string;
+  /** True when `owner` is a stable name: leases under it are from this instance's previous life. */
+  ownerIsStable?: boolean;
   store: Store;
   registry: HandlerRegistry<HandlerContext>;
   /** Builds the parts of a handler's context that do not depend on the event. */
@@ -175,7 +177,9 @@ export function createDispatcher(options: DispatcherOptions) {
     async start(): Promise<void> {
       if (running || options.concurrency === 0) return;
       // SQLite is one instance by definition: whatever is leased was leased by a process that is gone.
+      // On Postgres, other instances' leases expire on their own; a stable name takes back its own at once.
       if (store.kind === 'sqlite') await store.inbox.clearLeases();
+      else if (options.ownerIsStable) await store.inbox.clearLeases(owner);
       running = true;
       pollTimer = setInterval(() => void tick(), pollMs);
       heartbeat = setInterval(() => {

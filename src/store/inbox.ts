@@ -123,9 +123,10 @@ export function inboxRepo(db: Db) {
       await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [callId, owner]);
     },
 
-    /** For a single-instance database: a restarted process owns everything its predecessor leased. */
-    async clearLeases(): Promise<void> {
-      await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL');
+    /** Releases the leases of `owner` (a previous life of this instance), or every lease when none is named. */
+    async clearLeases(owner?: string): Promise<void> {
+      if (owner === undefined) await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL');
+      else await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?', [owner]);
     },
 
     /** The next event of the call in eventTime order, or undefined; `due` is false while it waits for a retry. */

@@ -1,0 +1,159 @@
+import { openStore, Store } from '../../src/store';
+import { DATABASE_KINDS, freshDatabase, TestDatabase } from '../helpers/databases';
+import { RunningEmulator, startEmulator } from '../helpers/emulator';
+import { freePort, ServiceProcess, startServiceProcess } from '../helpers/process';
+import { eventually } from '../helpers/service';
+import { TEST_API_KEY } from '../helpers/tokens';
+
+const AUDIO = 'https://media.example.com/reminder.wav';
+
+/**
+ * The service really stopped (SIGKILL: no shutdown code runs) and started
+ * again on the same database and port, while the emulator keeps the calls up
+ * and keeps delivering their events, retrying while nobody answers.
+ */
+describe.each(DATABASE_KINDS)('restarting the service mid-call (%s)', (kind) => {
+  let emulator: RunningEmulator;
+  let database: TestDatabase;
+  let port: number;
+  let service: ServiceProcess | undefined;
+  let n = 0;
+  const nextNumber = () => `+1425557${String(1000 + n++).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ ringMs: 200 });
+    database = await freshDatabase(kind);
+    port = await freePort();
+  });
+  afterEach(async () => {
+    if (service && service.child.exitCode === null) await service.kill('SIGKILL');
+    service = undefined;
+    await emulator.control().delete('/emulator/faults');
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await database.drop();
+  });
+
+  const start = (env: Record<string, string> = {}) =>
+    startServiceProcess({ ACS_CONNECTION_STRING: emulator.connectionString, DATABASE_URL: database.url, INSTANCE_ID: 'restart-test', ...env }, port);
+
+  async function place(url: string, to: string, extra: object = {}) {
+    const res = await fetch(`${url}/api/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to, audioFileUri: AUDIO, ...extra }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; callLegId: string };
+  }
+
+  const leg = async (callLegId: string) => (await emulator.control().get(`/emulator/calls/${callLegId}`)).body;
+  const requests = async (callLegId: string, operation: string) =>
+    (await emulator.control().get('/emulator/requests').query({ callLegId, operation })).body.requests as Array<{
+      repeatabilityRequestId?: string;
+      repeatabilityResult?: string;
+      status: number;
+    }>;
+
+  /** Reads the database the way the next process will, outside any service. */
+  async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    const store = await openStore(database.config);
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('handles an event acknowledged just before a crash once, after the restart', async () => {
+    // An ingest-only process acknowledges the call's events but handles none of them.
+    service = await start({ DISPATCH_CONCURRENCY: '0' });
+    const to = nextNumber();
+    const call = await place(service.url, to, { waitSeconds: 600 });
+    await eventually('Established to be acknowledged', async () => {
+      const events = (await leg(call.callLegId)).events as Array<{ eventType: string; outcome: string }>;
+      return events.filter((e) => e.outcome === 'delivered').length >= 3;
+    });
+    await service.kill('SIGKILL');
+    expect(await withStore((s) => s.inbox.list(call.id))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ status: 'pending', eventType: 'Microsoft.Communication.CallLegStateChanged' })]),
+    );
+    expect(await requests(call.callLegId, 'playAudio')).toHaveLength(0);
+
+    service = await start();
+    await eventually('the message to play', async () => (await requests(call.callLegId, 'playAudio')).length === 1);
+    await eventually('every event to be handled', async () => (await withStore((s) => s.inbox.list(call.id))).every((e) => e.status === 'handled'));
+    const inbox = await withStore((s) => s.inbox.list(call.id));
+    const timeline = await withStore((s) => s.timeline.list(call.id));
+    expect(inbox.every((e) => e.attempts === 1)).toBe(true);
+    expect(timeline.filter((e) => e.kind === 'event')).toHaveLength(inbox.length);
+    expect(await requests(call.callLegId, 'playAudio')).toHaveLength(1);
+  });
+
+  it('re-runs a handler cut off mid-request without applying its request twice, and its timer still hangs up on time', async () => {
+    service = await start();
+    const to = nextNumber();
+    await emulator.control().post('/emulator/scripts').send({ target: to, ringMs: 20_000 }).expect(201);
+    const call = await place(service.url, to, { waitSeconds: 2 });
+    // The emulator applies PlayAudio at once but answers it only after 30 s: the handler is stuck waiting.
+    await emulator.control().put('/emulator/faults').send({ restResponseDelayMs: 30_000 }).expect(200);
+    // The emulator logs a request when it answers; the playback it started shows that it arrived.
+    await eventually('PlayAudio to reach the emulator', async () => (await leg(call.callLegId)).playback !== null, 20_000);
+    await service.kill('SIGKILL');
+    await emulator.control().delete('/emulator/faults').expect(200);
+
+    service = await start();
+    const ended = await eventually(
+      'the no-key timer to end the call',
+      async () => {
+        const res = await fetch(`${service!.url}/api/calls/${call.id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+        const body = (await res.json()) as any;
+        return body.state === 'terminated' ? body : undefined;
+      },
+      20_000,
+    );
+    expect(ended.outcome).toBe('no-response');
+    const plays = await requests(call.callLegId, 'playAudio');
+    expect(plays).toHaveLength(2);
+    expect(plays[1].repeatabilityRequestId).toBe(plays[0].repeatabilityRequestId);
+    expect(plays[1].repeatabilityResult).toBe('accepted');
+    expect(await requests(call.callLegId, 'hangUp')).toHaveLength(1);
+    const outcome = ended.timeline.find((e: { kind: string }) => e.kind === 'outcome');
+    const playedAt = Date.parse(ended.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'playAudio').at);
+    expect(Date.parse(outcome.at) - playedAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('fires a timer that fell due while the service was down', async () => {
+    service = await start();
+    const to = nextNumber();
+    const call = await place(service.url, to, { waitSeconds: 1 });
+    await eventually('the no-key timer to be set', async () => (await withStore((s) => s.timers.pending(call.id))).length === 1);
+    await service.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    service = await start();
+    await eventually('the call to be hung up', async () => (await requests(call.callLegId, 'hangUp')).length === 1);
+    const stored = await eventually('the outcome', async () => {
+      const c = await withStore((s) => s.calls.get(call.id));
+      return c?.outcome ? c : undefined;
+    });
+    expect(stored.outcome).toBe('no-response');
+  });
+
+  it('drains in-flight handling on SIGTERM and exits 0', async () => {
+    service = await start();
+    const to = nextNumber();
+    await emulator.control().post('/emulator/scripts').send({ target: to, ringMs: 20_000 }).expect(201);
+    const call = await place(service.url, to, { waitSeconds: 600 });
+    await emulator.control().put('/emulator/faults').send({ restResponseDelayMs: 1_000 }).expect(200);
+    await eventually('PlayAudio to reach the emulator', async () => (await leg(call.callLegId)).playback !== null, 20_000);
+    expect(await requests(call.callLegId, 'playAudio')).toHaveLength(0);
+    const exit = await service.kill('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(service.output.some((l) => l.includes('"callhook stopped"'))).toBe(true);
+    const established = (await withStore((s) => s.inbox.list(call.id))).filter((e) => e.eventType.endsWith('CallLegStateChanged'));
+    expect(established.every((e) => e.status === 'handled')).toBe(true);
+    const timeline = await withStore((s) => s.timeline.list(call.id));
+    expect(timeline.find((e) => e.kind === 'request' && e.name === 'playAudio')).toMatchObject({ status: '202' });
+  });
+});
