@@ -1,0 +1,76 @@
+import { DATABASE_KINDS } from '../helpers/databases';
+import { eventually, startTestService, TestService } from '../helpers/service';
+
+const ALICE = '8:acs:alice';
+const BOB = '+14255550111';
+const CAROL = '8:orgid:carol-0000';
+
+describe.each(DATABASE_KINDS)('monitoring a conversation through the emulator (%s)', (kind) => {
+  let t: TestService;
+
+  beforeAll(async () => {
+    t = await startTestService(kind);
+  });
+  afterAll(() => t.stop());
+
+  const participants = async (id: string) => (await t.api().get(`/api/conversations/${id}/participants`)).body;
+
+  it('keeps the live roster and a join/leave/mute log from ParticipantsUpdated', async () => {
+    const conversationId = 'group-standup-42';
+    await t.emulator().put(`/emulator/conversations/${conversationId}`).send({ participants: [{ rawId: ALICE }, { rawId: BOB, isMuted: true }] }).expect(201);
+
+    const joined = await t.api().post(`/api/conversations/${conversationId}/join`).send();
+    expect(joined.status).toBe(201);
+    expect(joined.body).toMatchObject({ kind: 'conversation', flow: 'monitor', conversationId, callLegId: expect.any(String) });
+    expect(joined.body.callbackUri).toContain(`/api/callbacks/${joined.body.id}?token=`);
+
+    // Alice and Bob are there when we join; our own leg joins too.
+    await eventually('the first roster', async () => {
+      const ids = (await participants(joined.body.id)).participants.map((p: { rawId: string }) => p.rawId);
+      return ids.includes(ALICE) && ids.includes(`4:${BOB}`);
+    });
+
+    await t.emulator().post(`/emulator/conversations/${conversationId}/participants`).send({ rawId: CAROL }).expect(201);
+    await t.emulator().patch(`/emulator/conversations/${conversationId}/participants/${encodeURIComponent(`4:${BOB}`)}`).send({ isMuted: false }).expect(200);
+    await t.emulator().delete(`/emulator/conversations/${conversationId}/participants/${encodeURIComponent(ALICE)}`).expect(204);
+
+    const final = await eventually('Alice to leave', async () => {
+      const body = await participants(joined.body.id);
+      return body.participants.some((p: { rawId: string }) => p.rawId === ALICE) ? undefined : body;
+    });
+    const roster = Object.fromEntries(final.participants.map((p: { rawId: string; isMuted: boolean }) => [p.rawId, p.isMuted]));
+    expect(roster).toMatchObject({ [`4:${BOB}`]: false, [CAROL]: false });
+    expect(roster[ALICE]).toBeUndefined();
+
+    const log = final.log.filter((e: { rawId: string }) => [ALICE, `4:${BOB}`, CAROL].includes(e.rawId)).map((e: { action: string; rawId: string }) => `${e.action} ${e.rawId}`);
+    expect(log).toEqual([`joined ${ALICE}`, `joined 4:${BOB}`, `joined ${CAROL}`, `unmuted 4:${BOB}`, `left ${ALICE}`]);
+    expect(final.log.every((e: { at: string }) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
+
+    // The conversation id finds the same monitor.
+    expect((await participants(conversationId)).id).toBe(joined.body.id);
+  });
+
+  it('ignores a late, older roster snapshot and a duplicate one', async () => {
+    const conversationId = 'group-late-snapshots';
+    await t.emulator().put('/emulator/faults').send({ duplicateRate: 1, reorderRate: 1 }).expect(200);
+    await t.emulator().put(`/emulator/conversations/${conversationId}`).send({ participants: [{ rawId: ALICE }] }).expect(201);
+    const joined = (await t.api().post(`/api/conversations/${conversationId}/join`).send()).body;
+    await t.emulator().post(`/emulator/conversations/${conversationId}/participants`).send({ rawId: CAROL }).expect(201);
+    await t.emulator().delete(`/emulator/conversations/${conversationId}/participants/${encodeURIComponent(CAROL)}`).expect(204);
+    await t.emulator().post(`/emulator/conversations/${conversationId}/participants`).send({ rawId: BOB }).expect(201);
+    const final = await eventually('Bob to be on the roster', async () => {
+      const body = await participants(joined.id);
+      return body.participants.some((p: { rawId: string }) => p.rawId === `4:${BOB}`) ? body : undefined;
+    });
+    await t.emulator().delete('/emulator/faults').expect(200);
+    expect(final.participants.map((p: { rawId: string }) => p.rawId)).not.toContain(CAROL);
+    const carol = final.log.filter((e: { rawId: string }) => e.rawId === CAROL).map((e: { action: string }) => e.action);
+    expect(carol).toEqual(['joined', 'left']);
+  });
+
+  it('answers 404 for a conversation never joined and 400 for an impossible conversation id', async () => {
+    expect((await t.api().get('/api/conversations/never-joined/participants')).status).toBe(404);
+    const res = await t.api().post(`/api/conversations/${'x'.repeat(3000)}/join`).send();
+    expect(res.status).toBe(400);
+  });
+});
