@@ -6,7 +6,6 @@ import { createHandlerRegistry } from '../handlers';
 import { createApp } from './app';
 import { callbackUri } from './auth/callback-token';
 import { createCallAutomationClient, RequestRecord } from './client';
-import { formatConnectionString } from './client/connection-string';
 import { Clock, systemClock } from './clock';
 import { Config, loadConfig } from './config';
 import { ConfigError } from './errors';
@@ -204,12 +203,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, { logger });
-  if (service.emulatorUrl) {
-    logger.info(
-      { connectionString: formatConnectionString({ endpoint: service.emulatorUrl, accessKey: '…' }), controlApi: `${service.emulatorUrl}/emulator` },
-      'emulator control API ready',
-    );
-  }
+  if (service.emulatorUrl) logger.info({ controlApi: `${service.emulatorUrl}/emulator` }, 'emulator control API ready (see docs/emulator.md)');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
