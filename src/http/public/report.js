@@ -1,0 +1,352 @@
+// The campaign report page: loads the campaign with the API key the person gives,
+// draws it, and refreshes every 2 s until nothing can change any more.
+// Served as a file (CSP script-src 'self'); builds the DOM with textContent only,
+// so names and CSV fields can never become markup.
+'use strict';
+
+(function () {
+  const KEY_STORAGE = 'callhook.apiKey';
+  const REFRESH_MS = 2000;
+  const RETRY_MS = 5000;
+  // Large campaigns have large reports: fetch those less often while running.
+  const LARGE_CAMPAIGN = 5000;
+  const LARGE_REPORT_EVERY_MS = 30000;
+  const FAILED_OUTCOMES = ['failed', 'not-answered', 'agent-unavailable'];
+  const MAX_FAILED_ROWS = 50;
+  const SLOWEST_ROWS = 10;
+
+  // Meaningful colours, each at least 3:1 against white (non-text contrast).
+  const COLOURS = {
+    'answered-acknowledged': '#1a7f37',
+    'connected-to-agent': '#0969da',
+    'answered-other-key': '#8250df',
+    'no-response': '#9a6700',
+    'not-answered': '#6e7781',
+    'agent-unavailable': '#bc4c00',
+    failed: '#cf222e',
+    cancelled: '#24292f',
+    unsettled: '#d0d7de',
+  };
+  const OTHER_COLOURS = ['#1b7c83', '#bf3989', '#4d2d00'];
+
+  const $ = (id) => document.getElementById(id);
+  const segments = location.pathname.split('/');
+  const campaignId = decodeURIComponent(segments[segments.length - 1]);
+  // Everything before /campaigns/<id>, so a proxy path prefix carries over to the API.
+  const base = location.pathname.slice(0, location.pathname.lastIndexOf('/campaigns/'));
+  const apiPath = base + '/api/campaigns/' + encodeURIComponent(campaignId);
+
+  let timer;
+  let lastReport;
+  let lastReportAt = 0;
+  let lastStatus;
+
+  /** A key may arrive once in the fragment (#key=…, never sent to a server); it moves to session storage and leaves the address bar. */
+  function takeKeyFromFragment() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const key = params.get('key');
+    if (key) {
+      sessionStorage.setItem(KEY_STORAGE, key);
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  }
+
+  function apiKey() {
+    return sessionStorage.getItem(KEY_STORAGE);
+  }
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  async function api(path, options) {
+    const res = await fetch(apiPath + path, {
+      method: (options && options.method) || 'GET',
+      headers: { authorization: 'Bearer ' + apiKey(), accept: (options && options.accept) || 'application/json' },
+      cache: 'no-store',
+    });
+    if (!res.ok) {
+      let body = {};
+      try {
+        body = await res.json();
+      } catch (err) {
+        // not ours (a proxy): the status says enough
+      }
+      const error = body.error || {};
+      throw new ApiError(res.status, error.code || 'http_' + res.status, error.message || 'HTTP ' + res.status);
+    }
+    return options && options.accept === 'text/csv' ? res.blob() : res.json();
+  }
+
+  function show(id, visible) {
+    $(id).hidden = !visible;
+  }
+
+  function message(text) {
+    $('message').textContent = text || '';
+    show('message', Boolean(text));
+  }
+
+  function askForKey(error) {
+    clearTimeout(timer);
+    show('report', false);
+    message('');
+    show('key-section', true);
+    $('key-error').textContent = error || '';
+    show('key-error', Boolean(error));
+    $('api-key').setAttribute('aria-invalid', error ? 'true' : 'false');
+    $('api-key').focus();
+  }
+
+  function isSettled(view) {
+    return view.status === 'completed' || (view.status === 'cancelled' && view.progress.dialling === 0);
+  }
+
+  function el(tag, text, attrs) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+    return node;
+  }
+
+  function percent(part, whole) {
+    return whole ? ((part * 100) / whole).toFixed(1) + '%' : '0.0%';
+  }
+
+  function duration(ms) {
+    if (ms === null || ms === undefined) return '–';
+    const s = ms / 1000;
+    if (s < 60) return s.toFixed(1) + ' s';
+    const m = Math.floor(s / 60);
+    if (m < 60) return m + ' min ' + String(Math.floor(s % 60)).padStart(2, '0') + ' s';
+    return Math.floor(m / 60) + ' h ' + String(m % 60).padStart(2, '0') + ' min';
+  }
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString() : '–';
+  }
+
+  /** Outcome slices, most frequent first, then what is cancelled or not settled yet, so the donut always sums to the total. */
+  function slices(view) {
+    const list = Object.entries(view.outcomes)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([outcome, count], i) => ({ key: outcome, label: outcome, count, outcome: true, colour: COLOURS[outcome] || OTHER_COLOURS[i % OTHER_COLOURS.length] }));
+    if (view.progress.cancelled) list.push({ key: 'cancelled', label: 'cancelled (not called)', count: view.progress.cancelled, colour: COLOURS.cancelled });
+    const unsettled = view.progress.pending + view.progress.dialling;
+    if (unsettled) list.push({ key: 'unsettled', label: 'not settled yet', count: unsettled, colour: COLOURS.unsettled });
+    return list;
+  }
+
+  /** A donut drawn with one stroked circle per slice (circumference 100, so dash lengths are percentages). */
+  function drawChart(view, parts) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 42 42');
+    svg.setAttribute('role', 'img');
+    const summary = parts.map((p) => p.label + ' ' + p.count).join(', ');
+    svg.setAttribute('aria-label', 'Outcomes of ' + view.progress.total + ' targets: ' + (summary || 'none yet'));
+    const ring = document.createElementNS(NS, 'circle');
+    for (const [k, v] of Object.entries({ cx: 21, cy: 21, r: 15.915, fill: 'none', stroke: '#eaeef2', 'stroke-width': 6 })) ring.setAttribute(k, v);
+    svg.appendChild(ring);
+    const total = view.progress.total || 1;
+    let offset = 0;
+    for (const part of parts) {
+      const share = (part.count * 100) / total;
+      const arc = document.createElementNS(NS, 'circle');
+      const attrs = { cx: 21, cy: 21, r: 15.915, fill: 'none', stroke: part.colour, 'stroke-width': 6, 'stroke-dasharray': share + ' ' + (100 - share), 'stroke-dashoffset': 25 - offset };
+      for (const [k, v] of Object.entries(attrs)) arc.setAttribute(k, v);
+      svg.appendChild(arc);
+      offset += share;
+    }
+    const settled = view.progress.done + view.progress.cancelled;
+    const big = document.createElementNS(NS, 'text');
+    for (const [k, v] of Object.entries({ x: 21, y: 21, 'text-anchor': 'middle', 'font-size': 6, 'font-weight': 700, fill: '#1f2328' })) big.setAttribute(k, v);
+    big.textContent = view.progress.percent + '%';
+    const small = document.createElementNS(NS, 'text');
+    for (const [k, v] of Object.entries({ x: 21, y: 27, 'text-anchor': 'middle', 'font-size': 3, fill: '#57606a' })) small.setAttribute(k, v);
+    small.textContent = settled + ' of ' + view.progress.total;
+    svg.append(big, small);
+    $('chart').replaceChildren(svg);
+  }
+
+  function drawLegend(view, parts) {
+    const rows = parts.map((part) => {
+      const attrs = part.outcome ? { 'data-outcome': part.key, 'data-count': String(part.count) } : { 'data-kind': part.key, 'data-count': String(part.count) };
+      const tr = el('tr', undefined, attrs);
+      const name = el('td');
+      const swatch = el('span', undefined, { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.backgroundColor = part.colour;
+      name.append(swatch, document.createTextNode(part.label));
+      tr.append(name, el('td', part.count, { class: 'num' }), el('td', percent(part.count, view.progress.total), { class: 'num' }));
+      return tr;
+    });
+    if (!rows.length) rows.push(emptyRow(3, 'No outcomes yet'));
+    $('outcomes-table').tBodies[0].replaceChildren(...rows);
+  }
+
+  function emptyRow(columns, text) {
+    const tr = el('tr');
+    tr.append(el('td', text, { colspan: String(columns), class: 'empty' }));
+    return tr;
+  }
+
+  /** Phone numbers read better without the raw id's "4:" prefix; other ids stay as they are. */
+  function displayId(rawId) {
+    return rawId.startsWith('4:+') ? rawId.slice(2) : rawId;
+  }
+
+  function targetRow(t, last) {
+    const tr = el('tr', undefined, { 'data-row': String(t.row) });
+    tr.append(el('td', t.row, { class: 'num' }), el('td', displayId(t.to)), el('td', t.outcome || t.status), el('td', t.attempts, { class: 'num' }), last);
+    return tr;
+  }
+
+  function drawTables(report) {
+    const failed = report.targets.filter((t) => t.status === 'done' && FAILED_OUTCOMES.includes(t.outcome));
+    $('failed-table').tBodies[0].replaceChildren(
+      ...(failed.length ? failed.slice(0, MAX_FAILED_ROWS).map((t) => targetRow(t, el('td', when(t.lastDialledAt)))) : [emptyRow(5, 'None')]),
+    );
+    $('failed-note').textContent = failed.length > MAX_FAILED_ROWS ? 'Showing ' + MAX_FAILED_ROWS + ' of ' + failed.length + '; the CSV has them all.' : '';
+
+    const slowest = report.targets
+      .filter((t) => t.durationMs !== null)
+      .sort((a, b) => b.durationMs - a.durationMs || a.row - b.row)
+      .slice(0, SLOWEST_ROWS);
+    $('slowest-table').tBodies[0].replaceChildren(
+      ...(slowest.length ? slowest.map((t) => targetRow(t, el('td', duration(t.durationMs), { class: 'num' }))) : [emptyRow(5, 'No finished targets yet')]),
+    );
+    $('slowest-note').textContent = lastReportAt && !isSettled(report.campaign) ? 'As of ' + new Date(lastReportAt).toLocaleTimeString() + '.' : '';
+  }
+
+  function render(view, report) {
+    show('key-section', false);
+    message('');
+    show('report', true);
+    document.title = view.name + ' · Campaign report · callhook';
+    $('name').textContent = view.name;
+    $('status').textContent = view.status;
+    $('status').className = 'badge ' + view.status;
+    $('campaign-id').textContent = view.id;
+    $('created').textContent = when(view.createdAt);
+    $('updated').textContent = isSettled(view) ? 'finished ' + when(view.finishedAt) : 'updated ' + new Date().toLocaleTimeString();
+    if (lastStatus !== undefined && lastStatus !== view.status) $('live').textContent = 'Campaign is now ' + view.status + '.';
+    lastStatus = view.status;
+
+    const p = view.progress;
+    const settled = p.done + p.cancelled;
+    $('progress').max = p.total || 1;
+    $('progress').value = settled;
+    $('progress-text').textContent = settled + ' of ' + p.total + ' targets settled (' + p.percent + '%)';
+    $('stat-total').textContent = p.total;
+    $('stat-dialling').textContent = p.dialling;
+    $('stat-pending').textContent = p.pending;
+    $('stat-attempts').textContent = p.attempts;
+    // Dial attempts (retries included) over the time since creation, as the CLI counts them.
+    const elapsed = (view.finishedAt ? Date.parse(view.finishedAt) : Date.now()) - Date.parse(view.createdAt);
+    $('stat-cps').textContent = elapsed > 0 ? (p.attempts / (elapsed / 1000)).toFixed(2) : '0.00';
+    $('stat-duration').textContent = duration(elapsed);
+
+    const parts = slices(view);
+    drawChart(view, parts);
+    drawLegend(view, parts);
+    if (report) drawTables(report);
+
+    // Only the transitions the API would accept are offered.
+    show('pause', view.status === 'running');
+    show('resume', view.status === 'paused');
+    show('cancel', view.status === 'running' || view.status === 'paused');
+  }
+
+  function handleError(err) {
+    if (err instanceof ApiError && err.status === 401) {
+      sessionStorage.removeItem(KEY_STORAGE);
+      askForKey('The API key was refused (' + err.code + ').');
+      return false;
+    }
+    if (err instanceof ApiError && err.status === 404) {
+      show('report', false);
+      message('There is no campaign with id "' + campaignId + '" (' + err.code + ').');
+      return false;
+    }
+    return true;
+  }
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      let view = await api('');
+      if (!lastReport || isSettled(view) || view.progress.total <= LARGE_CAMPAIGN || Date.now() - lastReportAt >= LARGE_REPORT_EVERY_MS) {
+        lastReport = await api('/report');
+        lastReportAt = Date.now();
+        // The report's own campaign view is the newer one, and matches its targets.
+        view = lastReport.campaign;
+      }
+      render(view, lastReport);
+      if (!isSettled(view)) timer = setTimeout(refresh, REFRESH_MS);
+    } catch (err) {
+      if (!handleError(err)) return;
+      message('Could not refresh: ' + err.message + '. Trying again in ' + RETRY_MS / 1000 + ' s.');
+      timer = setTimeout(refresh, RETRY_MS);
+    }
+  }
+
+  async function act(action) {
+    if (action === 'cancel' && !confirm('Cancel this campaign? No new calls will be placed; calls in progress finish.')) return;
+    show('action-error', false);
+    try {
+      await api('/' + action, { method: 'POST' });
+    } catch (err) {
+      if (!handleError(err)) return;
+      $('action-error').textContent = 'Could not ' + action + ': ' + err.message + ' (' + (err.code || 'network_error') + ')';
+      show('action-error', true);
+    }
+    refresh();
+  }
+
+  async function downloadCsv() {
+    try {
+      const blob = await api('/report?format=csv', { accept: 'text/csv' });
+      const link = el('a', undefined, { href: URL.createObjectURL(blob), download: 'campaign-' + campaignId + '.csv' });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    } catch (err) {
+      if (!handleError(err)) return;
+      $('action-error').textContent = 'Could not download the CSV: ' + err.message;
+      show('action-error', true);
+    }
+  }
+
+  function start() {
+    takeKeyFromFragment();
+    $('key-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const key = $('api-key').value.trim();
+      if (!key) return;
+      sessionStorage.setItem(KEY_STORAGE, key);
+      $('api-key').value = '';
+      show('key-section', false);
+      message('Loading…');
+      refresh();
+    });
+    for (const action of ['pause', 'resume', 'cancel']) $(action).addEventListener('click', () => act(action));
+    $('download').addEventListener('click', downloadCsv);
+    $('forget').addEventListener('click', () => {
+      sessionStorage.removeItem(KEY_STORAGE);
+      askForKey();
+    });
+    if (!apiKey()) {
+      askForKey();
+      return;
+    }
+    message('Loading…');
+    refresh();
+  }
+
+  start();
+})();
