@@ -2,6 +2,7 @@ import express, { Express, Router } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { callbacksRouter } from '../routes/callbacks';
+import { campaignPageRouter } from '../routes/campaign-page';
 import { callsRouter } from '../routes/calls';
 import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
   app.use('/api', management);
 
+  app.use('/campaigns', campaignPageRouter());
   app.use(notFound);
   app.use(errorMiddleware);
   return app;
