@@ -85,6 +85,7 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
           known: e.known,
           callLegId: e.callLegId,
           eventTimeMs: e.eventTimeMs,
+          eventTick: e.eventTick,
           body: e.event,
         })),
         resolve,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { contentHash } from './canonical-json';
+import { eventInstant } from './event-time';
 import { knownEventSchemas, unknownEventSchema } from './schemas';
 import { isKnownEventType } from './types';
 
@@ -11,6 +12,8 @@ export interface ParsedEvent {
   eventType: string;
   callLegId: string | null;
   eventTimeMs: number;
+  /** 100 ns ticks within eventTimeMs (see event-time.ts). */
+  eventTick: number;
   /** Same id, or for `id: null` the same canonical content, means the same event delivered again. */
   dedupeKey: string;
   /** The event as received, extra fields included. */
@@ -50,7 +53,7 @@ function parseOne(raw: unknown, prefix: (string | number)[]): ParsedEvent {
     known,
     eventType: event.eventType,
     callLegId: legFromData ?? legFromSubject,
-    eventTimeMs: Date.parse(event.eventTime),
+    ...(({ ms, tick }) => ({ eventTimeMs: ms, eventTick: tick }))(eventInstant(event.eventTime)),
     dedupeKey: event.id ? `id:${event.id}` : `sha256:${contentHash(event)}`,
     event,
   };

@@ -10,6 +10,8 @@ export interface IncomingEvent {
   known: boolean;
   callLegId: string | null;
   eventTimeMs: number;
+  /** Sub-millisecond order (100 ns ticks); 0 when the source has none. */
+  eventTick?: number;
   body: unknown;
 }
 
@@ -45,8 +47,8 @@ export function inboxRepo(db: Db) {
   const insert = async (callId: string, source: InboxSource, event: IncomingEvent, receivedAt: number) =>
     (
       await db.all(
-        `INSERT INTO inbox (call_id, dedupe_key, source, event_type, known, call_leg_id, event_time, body, received_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (call_id, dedupe_key) DO NOTHING RETURNING seq`,
+        `INSERT INTO inbox (call_id, dedupe_key, source, event_type, known, call_leg_id, event_time, event_tick, body, received_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (call_id, dedupe_key) DO NOTHING RETURNING seq`,
         [
           callId,
           event.dedupeKey,
@@ -55,6 +57,7 @@ export function inboxRepo(db: Db) {
           event.known ? 1 : 0,
           event.callLegId,
           event.eventTimeMs,
+          event.eventTick ?? 0,
           JSON.stringify(event.body),
           receivedAt,
         ],
@@ -129,11 +132,11 @@ export function inboxRepo(db: Db) {
       else await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?', [owner]);
     },
 
-    /** The next event of the call in eventTime order, or undefined; `due` is false while it waits for a retry. */
+    /** The next event of the call in eventTime order (to the 100 ns), or undefined; `due` is false while it waits for a retry. */
     async next(callId: string, now: number): Promise<{ event: InboxEvent; due: boolean } | undefined> {
       const row = await db.get<Row>(
         `SELECT seq, call_id, source, event_type, known, call_leg_id, event_time, body, received_at, attempts, not_before
-         FROM inbox WHERE call_id = ? AND handled_at IS NULL ORDER BY event_time, seq LIMIT 1`,
+         FROM inbox WHERE call_id = ? AND handled_at IS NULL ORDER BY event_time, event_tick, seq LIMIT 1`,
         [callId],
       );
       if (!row) return undefined;

@@ -44,6 +44,7 @@ CREATE TABLE inbox (
   known INTEGER NOT NULL,
   call_leg_id TEXT,
   event_time BIGINT NOT NULL,
+  event_tick INTEGER NOT NULL,
   body TEXT NOT NULL,
   received_at BIGINT NOT NULL,
   status TEXT NOT NULL,
@@ -53,7 +54,7 @@ CREATE TABLE inbox (
   last_error TEXT,
   UNIQUE (call_id, dedupe_key)
 );
-CREATE INDEX inbox_pending ON inbox (call_id, event_time, seq) WHERE handled_at IS NULL;
+CREATE INDEX inbox_pending ON inbox (call_id, event_time, event_tick, seq) WHERE handled_at IS NULL;
 CREATE INDEX inbox_pending_age ON inbox (received_at) WHERE handled_at IS NULL;
 
 CREATE TABLE timeline (

@@ -1,10 +1,11 @@
+import { compareInstants, EventInstant, eventInstant } from '../events/event-time';
 import type { CallEventOf } from '../events/schemas';
 import type { RosterAction } from '../store/roster';
 import type { Workflow } from './workflow';
 
 interface MonitorState {
   /** eventTime of the newest roster applied; an older snapshot delivered late is ignored. */
-  rosterAt?: number;
+  rosterAt?: EventInstant;
 }
 
 /**
@@ -14,9 +15,10 @@ interface MonitorState {
  */
 export const conversationMonitorWorkflow: Workflow = {
   async onParticipantsUpdated(event: CallEventOf<'Microsoft.Communication.ParticipantsUpdated'>, ctx) {
-    const at = Date.parse(event.eventTime);
+    const instant = eventInstant(event.eventTime);
+    const at = instant.ms;
     const state = ctx.call.workflow as MonitorState;
-    if (state.rosterAt !== undefined && at < state.rosterAt) {
+    if (state.rosterAt !== undefined && compareInstants(instant, state.rosterAt) < 0) {
       ctx.logger.info({ eventTime: event.eventTime }, 'older roster snapshot ignored');
       return;
     }
@@ -45,7 +47,7 @@ export const conversationMonitorWorkflow: Workflow = {
       for (const [action, participant] of log) await r.roster.record(callId, at, action, participant);
       return log.length;
     });
-    await ctx.saveWorkflow({ rosterAt: at });
+    await ctx.saveWorkflow({ rosterAt: instant });
     if (changes) ctx.logger.info({ changes }, 'roster updated');
   },
 };
