@@ -31,13 +31,14 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     connectionString: url,
     max: options.max ?? 10,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format as 'text'))) as typeof types.getTypeParser },
+    // Bookkeeping commits do not wait for the WAL flush; durable transactions (acknowledgements) turn it back on.
+    // Awaited before the client is handed out: a 'connect' listener would race the first query (deprecated in pg 8, an error in pg 9).
+    onConnect: async (client) => {
+      await client.query('SET synchronous_commit = off').catch(() => undefined);
+    },
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  // Bookkeeping commits do not wait for the WAL flush; durable transactions (acknowledgements) turn it back on.
-  pool.on('connect', (client) => {
-    client.query('SET synchronous_commit = off').catch(() => undefined);
-  });
 
   const inClient = (client: PoolClient): Db => {
     const db: Db = { ...bind((text, values) => client.query(text, values)), tx: (fn) => fn(db), close: async () => undefined };
