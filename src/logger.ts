@@ -7,9 +7,23 @@ const SECRET_KEYS = ['authorization', 'Authorization', 'token', 'accessKey', 'ap
 /** Keys holding URLs that may carry a token: kept readable, with the token replaced. */
 const URL_KEYS = ['url', 'callbackUri'];
 
+/** Parameter names as the server decodes them: `%74oken` is `token`, and `token[]`/`token[0]` still carry one. */
+const SECRET_PARAM = /^(?:token|accesskey|sig|signature)(?:\[[^\]]*\])*$/i;
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
 /** Replaces the value of a `token` (or `accesskey`) query parameter, keeping the rest of the URL readable. */
 export function redactUrl(value: string): string {
-  return value.replace(/([?&;](?:token|accesskey|sig|signature)=)[^&;#\s]*/gi, '$1[Redacted]');
+  // A value stops at `?` too, so `?x=1?token=T` (a confused client) still loses T.
+  return value.replace(/(^|[?&;])([^=&;#?\s]*)=[^&;#?\s]*/g, (whole, separator: string, name: string) =>
+    SECRET_PARAM.test(decodedName(name)) ? `${separator}${name}=[Redacted]` : whole,
+  );
 }
 
 // Few, shallow paths: every log call pays for each of them.
