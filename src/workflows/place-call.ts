@@ -7,7 +7,8 @@ import { deterministicUuid, newId } from '../ids';
 import { parseRawId } from '../identifiers';
 import type { CallRecord, Store } from '../store';
 import { closeCampaignAttempt } from './campaign-attempt';
-import type { ReminderSettings } from './reminder-settings';
+import { scheduleWatchdog } from './reminder';
+import { ANSWER_WATCHDOG_SECONDS, type ReminderSettings } from './reminder-settings';
 
 export const REQUESTED_CALL_EVENTS: CallEventSubscription[] = ['dtmfReceived', 'participantsUpdated'];
 
@@ -53,6 +54,7 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
       { callId: call.id, requestId: deterministicUuid(call.id, 'create-call') },
     );
     const updated = await deps.store.calls.bindLeg(call.id, callLegId);
+    await scheduleWatchdog({ store: deps.store, clock: deps.clock, call }, 'answer', ANSWER_WATCHDOG_SECONDS);
     deps.onReady?.();
     return updated as CallRecord;
   } catch (err) {

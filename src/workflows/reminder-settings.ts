@@ -7,6 +7,13 @@ export type KeyAction = (typeof KEY_ACTIONS)[number];
 export const DEFAULT_KEY_MAP: Record<string, KeyAction> = { '1': 'agent', '2': 'acknowledge' };
 export const DEFAULT_INVITE_RETRIES = 2;
 export const DEFAULT_INVITE_TIMEOUT_SECONDS = 60;
+/**
+ * Watchdogs for events that never come: a call not established this long
+ * after it was placed, or still up this long after it was answered, is hung
+ * up; if the service no longer knows it, it is closed here.
+ */
+export const ANSWER_WATCHDOG_SECONDS = 300;
+export const MAX_CALL_SECONDS = 4 * 3600;
 
 const key = z.string().regex(/^[0-9*#A-D]$/, 'keys are 0-9, *, # or A-D');
 

@@ -6,7 +6,7 @@ import { deterministicUuid } from '../ids';
 import { parseRawId } from '../identifiers';
 import type { TimerBody } from '../store/timers';
 import { decideOutcome, Outcome } from './outcomes';
-import type { KeyAction, ReminderSettings } from './reminder-settings';
+import { MAX_CALL_SECONDS, type KeyAction, type ReminderSettings } from './reminder-settings';
 import type { Workflow } from './workflow';
 
 type Phase = 'playing' | 'connecting-agent' | 'connected' | 'ending';
@@ -21,6 +21,9 @@ interface ReminderState {
 
 const NO_KEY = 'no-key';
 const INVITE_TIMEOUT = 'invite-timeout';
+export const WATCHDOG = 'watchdog';
+/** After a watchdog's hang-up, how long to wait for Terminated before closing the call here. */
+const HANGUP_GRACE_SECONDS = 60;
 /** ResultInfo of a playback stopped by CancelMediaProcessing: expected, not an error. */
 const CANCELLED = { code: 400, subcode: 8508 };
 
@@ -83,6 +86,7 @@ async function finish(ctx: HandlerContext, outcome: Outcome, reason: string): Pr
 async function onEstablished(ctx: HandlerContext): Promise<void> {
   if (state(ctx).phase || ctx.call.state === 'terminated') return;
   const s = settings(ctx);
+  await scheduleWatchdog(ctx, 'call', MAX_CALL_SECONDS);
   const playContext = s.operationContext ?? `play:${ctx.call.id}`;
   await save(ctx, { phase: 'playing', establishedAt: ctx.clock.now(), playContext });
   const played = await request(ctx, 'playing the message', () =>
@@ -97,9 +101,52 @@ async function onEstablished(ctx: HandlerContext): Promise<void> {
   });
 }
 
+export async function scheduleWatchdog(
+  ctx: Pick<HandlerContext, 'store' | 'clock'> & { call: { id: string } },
+  stage: 'answer' | 'call' | 'hangup',
+  seconds: number,
+): Promise<void> {
+  await ctx.store.timers.schedule({
+    id: deterministicUuid(ctx.call.id, WATCHDOG, stage),
+    callId: ctx.call.id,
+    kind: WATCHDOG,
+    dueAt: ctx.clock.now() + seconds * 1000,
+    payload: { stage },
+  });
+}
+
+/**
+ * A watchdog fired: the events that should have ended this stage never came.
+ * Hang up; when the service no longer knows the call (404), or still has not
+ * said Terminated a while after our hang-up, close it here.
+ */
+async function onWatchdog(ctx: HandlerContext, stage: string): Promise<void> {
+  if (ctx.call.state === 'terminated' || ctx.call.state === 'failed') return;
+  if (stage === 'answer' && ctx.call.state !== 'creating' && ctx.call.state !== 'establishing') return;
+  let gone = stage === 'hangup';
+  if (!gone) {
+    try {
+      await ctx.client.hangUp(leg(ctx), opts(ctx, `watchdog-${stage}`));
+    } catch (err) {
+      if (!isCallAutomationError(err)) throw err;
+      gone = err.upstreamStatus === 404;
+    }
+  }
+  if (!gone) return scheduleWatchdog(ctx, 'hangup', HANGUP_GRACE_SECONDS);
+  await ctx.store.timeline.append({
+    callId: ctx.call.id,
+    at: ctx.clock.now(),
+    kind: 'note',
+    name: 'closed_without_terminated_event',
+    detail: { stage },
+    dedupeKey: `watchdog:${stage}`,
+  });
+  await ctx.updateCall({ state: 'terminated', endedAt: ctx.clock.now() });
+  await onTerminated(ctx);
+}
+
 async function onTerminated(ctx: HandlerContext): Promise<void> {
-  await ctx.store.timers.cancel(ctx.call.id, NO_KEY, ctx.clock.now());
-  await ctx.store.timers.cancel(ctx.call.id, INVITE_TIMEOUT, ctx.clock.now());
+  for (const kind of [NO_KEY, INVITE_TIMEOUT, WATCHDOG]) await ctx.store.timers.cancel(ctx.call.id, kind, ctx.clock.now());
   const s = state(ctx);
   if (!s.establishedAt) await decideOutcome(ctx, 'not-answered', 'the call ended before it was answered');
   else if (s.phase === 'connecting-agent') await decideOutcome(ctx, 'agent-unavailable', 'the call ended while the agent was being invited');
@@ -197,6 +244,7 @@ export const reminderWorkflow: Workflow = {
   },
 
   async onTimer(timer: TimerBody, ctx) {
+    if (timer.kind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage);
     const s = state(ctx);
     if (timer.kind === NO_KEY && s.phase === 'playing' && !s.key) await finish(ctx, 'no-response', `no key within ${settings(ctx).waitSeconds} s`);
     if (timer.kind === INVITE_TIMEOUT && s.phase === 'connecting-agent') await finish(ctx, 'agent-unavailable', 'the agent did not answer in time');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import type { Clock } from '../../src/clock';
 import { loadConfig, Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { RunningService, startService } from '../../src/server';
@@ -23,7 +24,12 @@ export interface TestService {
  * The whole service, as `npm start` runs it, on port 0 with the embedded
  * emulator and a database of its own. `env` adds or overrides variables.
  */
-export async function startTestService(kind: DatabaseKind, env: Record<string, string> = {}, database?: TestDatabase): Promise<TestService> {
+export async function startTestService(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+  clock?: Clock,
+): Promise<TestService> {
   const db = database ?? (await freshDatabase(kind));
   const config = loadConfig({
     PORT: '0',
@@ -39,7 +45,7 @@ export async function startTestService(kind: DatabaseKind, env: Record<string, s
   });
   const logs: string[] = [];
   const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => void logs.push(line) } });
-  const service = await startService(config, { logger });
+  const service = await startService(config, { logger, clock });
   const auth = `Bearer ${TEST_API_KEY}`;
   return {
     service,
