@@ -156,4 +156,38 @@ describe.each(DATABASE_KINDS)('restarting the service mid-call (%s)', (kind) => 
     const timeline = await withStore((s) => s.timeline.list(call.id));
     expect(timeline.find((e) => e.kind === 'request' && e.name === 'playAudio')).toMatchObject({ status: '202' });
   });
+
+  it('keeps a campaign going after a crash without dialling anyone twice for the same attempt', async () => {
+    // While the service is down the emulator keeps retrying its deliveries, as Event Grid does.
+    await emulator.control().put('/emulator/faults').send({ maxAttempts: 30, retryMaxMs: 100_000 }).expect(200);
+    const targets = Array.from({ length: 150 }, (_, i) => `+1555${3_000_000 + i}`);
+    for (const to of targets) await emulator.control().post('/emulator/scripts').send({ target: to, dtmf: [{ afterMs: 300, keys: '2' }] }).expect(201);
+    const since = Date.now();
+    service = await start();
+    const created = await fetch(`${service.url}/api/campaigns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'interrupted', audioFileUri: AUDIO, callsPerSecond: 60, maxConcurrentCalls: 25, targets: targets.map((to) => ({ to })) }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const creates = async () => (await emulator.control().get('/emulator/requests').query({ operation: 'createCall', since, limit: 10_000 })).body.requests.length;
+    await eventually('a third of the campaign to be dialled', async () => (await creates()) >= 50);
+    await service.kill('SIGKILL');
+
+    service = await start();
+    const done = await eventually(
+      'the campaign to complete',
+      async () => {
+        const res = await fetch(`${service!.url}/api/campaigns/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+        const body = (await res.json()) as { status: string; outcomes: Record<string, number> };
+        return body.status === 'completed' ? body : undefined;
+      },
+      60_000,
+    );
+    expect(done.outcomes).toEqual({ 'answered-acknowledged': targets.length });
+    const legs = (await emulator.control().get('/emulator/calls').query({ limit: 10_000 })).body.calls as Array<{ targets: string[] }>;
+    const dials = new Map<string, number>();
+    for (const l of legs) dials.set(l.targets[0], (dials.get(l.targets[0]) ?? 0) + 1);
+    expect(targets.filter((to) => dials.get(`4:${to}`) !== 1)).toEqual([]);
+  }, 90_000);
 });
