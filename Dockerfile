@@ -19,6 +19,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The campaign report page's static files (served as they are, not compiled).
+COPY --from=build --chown=node:node /app/src/http/public ./src/http/public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
