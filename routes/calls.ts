@@ -39,7 +39,10 @@ function decodeCursor(cursor: string | undefined): { createdAt: number; id: stri
   if (cursor === undefined) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value?.createdAt === 'number' && typeof value?.id === 'string') return value;
+    // Both go into the query as parameters: a fraction, an out-of-range number (BIGINT) or a NUL (text) fails there as a 500.
+    if (Number.isSafeInteger(value?.createdAt) && typeof value?.id === 'string' && value.id.length <= 200 && !value.id.includes('\0')) {
+      return { createdAt: value.createdAt, id: value.id };
+    }
   } catch {
     // fall through to the error below
   }

@@ -1,9 +1,9 @@
 import bodyParser from 'body-parser';
 import { RequestHandler, Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
-import { ConflictError, NotFoundError } from '../src/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../src/errors';
 import { newId } from '../src/ids';
-import { jsonBody, JsonLimits } from '../src/http/json-body';
+import { jsonBody, JsonLimits, verifyUtf8 } from '../src/http/json-body';
 import { validate } from '../src/http/validate';
 import { iso } from '../src/http/views';
 import type { CampaignRecord, CampaignStatus, Store } from '../src/store';
@@ -65,7 +65,20 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
   };
 
   const limits = { ...deps.limits, limitBytes: Math.max(deps.limits.limitBytes, 20 * 1024 * 1024), maxArrayLength: MAX_TARGETS };
-  const csv = bodyParser.text({ type: CSV_TYPES, limit: limits.limitBytes });
+  const csvText = bodyParser.text({
+    type: CSV_TYPES,
+    limit: limits.limitBytes,
+    // Another declared charset (latin1 exports) is decoded as declared; UTF-8 must really be UTF-8.
+    verify: (_req, _res, buf, encoding) => (/^utf-?8$/i.test(encoding) ? verifyUtf8(buf) : undefined),
+  });
+  const csv: RequestHandler = (req, res, next) =>
+    csvText(req, res, (err?: unknown) => {
+      // Same rule as JSON bodies: no U+0000, which Postgres text cannot store.
+      if (!err && typeof req.body === 'string' && req.body.includes('\0')) {
+        return next(new ValidationError('body has a NUL character (\\u0000)', undefined, 'invalid_character'));
+      }
+      next(err);
+    });
   const json = Router().use(...jsonBody(limits));
   const body: RequestHandler = (req, res, next) => (req.is(CSV_TYPES) ? csv(req, res, next) : json(req, res, next));
 

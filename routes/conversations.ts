@@ -5,7 +5,15 @@ import { validate } from '../src/http/validate';
 import { callView, iso } from '../src/http/views';
 import type { CallRecord, Store } from '../src/store';
 
-const conversationIdSchema = z.object({ conversationId: z.string().min(1).max(2048) });
+const conversationIdSchema = z.object({
+  conversationId: z
+    .string()
+    .min(1)
+    // Bytes, not characters: the id is indexed, and a Postgres index entry cannot exceed about 2.7 kB.
+    .refine((id) => Buffer.byteLength(id, 'utf8') <= 2048, 'must be at most 2048 bytes of UTF-8')
+    // The client refuses these dot-segments as a URL path part; caught here, before a monitor row is stored that no join could ever complete.
+    .refine((id) => id !== '.' && id !== '..', 'is not a conversation id'),
+});
 
 export interface ConversationsRouterDeps {
   store: Store;

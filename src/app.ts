@@ -14,6 +14,7 @@ import { AppError } from './errors';
 import { bearerAuth } from './http/bearer-auth';
 import { errorMiddleware, notFound } from './http/error-middleware';
 import { DEFAULT_JSON_LIMITS, jsonBody } from './http/json-body';
+import { rejectNulInUrl } from './http/reject-nul';
 import { requestLogger } from './http/request-logger';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ readiness: deps.readiness }));
   app.use(metricsRouter(deps.metrics.registry));
   app.use(requestLogger(deps.logger));
+  app.use(rejectNulInUrl);
 
   const limits = { ...DEFAULT_JSON_LIMITS, limitBytes: config.bodyLimitBytes };
   const { callbackUriFor } = deps;

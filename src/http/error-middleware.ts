@@ -15,6 +15,10 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // The router could not percent-decode a path parameter (`%`, `%C3%28`): the client's URL, not our failure.
+  if (err instanceof URIError && (err as { status?: number }).status === 400) {
+    return new AppError('invalid_path', 'the URL path is not valid percent-encoded UTF-8', 400);
+  }
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | undefined;
   if (e?.type && BODY_ERRORS[e.type]) {
     const [status, code, message] = BODY_ERRORS[e.type];
