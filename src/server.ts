@@ -13,6 +13,7 @@ import type { WorkflowSettings } from './dispatch/context';
 import { createDispatcher } from './dispatch/dispatcher';
 import { createIngest } from './dispatch/ingest';
 import { createEmulator } from './emulator';
+import { answerClientError } from './http/client-error';
 import { createLogger, Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createReadiness } from './readiness';
@@ -159,6 +160,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     onCampaignChange: () => dialer.wake(),
   });
   const server = http.createServer(app);
+  server.on('clientError', answerClientError);
   const port = await listen(server, config.port);
   servers.unshift(server);
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;

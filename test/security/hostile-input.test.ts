@@ -5,7 +5,7 @@ import { DATABASE_KINDS } from '../helpers/databases';
 import { fixture, FIXTURE_NAMES } from '../helpers/fixtures';
 import { startTestService, TestService } from '../helpers/service';
 import { callbackPath, TEST_API_KEY, TEST_SECRET } from '../helpers/tokens';
-import { closeAgent, expectAnswer, Json, paths, send, setPath, snapshot, wrongType } from './hostile-kit';
+import { closeAgent, exchangeRaw, expectAnswer, Json, paths, send, setPath, snapshot, wrongType } from './hostile-kit';
 
 const LIMIT = 64 * 1024;
 const RUNS = 100;
@@ -376,6 +376,26 @@ describe.each(DATABASE_KINDS)('hostile input on %s', (kind) => {
         const res = await send(url, { path: `/api/campaigns?${q}`, headers: { ...AUTH, 'content-type': 'text/csv' }, body: `to\nnot-a-number\n${csv}` });
         expectAnswer(res, 400, ['validation_failed', 'invalid_character']);
       }),
+    );
+  });
+
+  it('answers requests that are not valid HTTP, or whose URL is too long, with a JSON 4xx too', () => {
+    const request = fc.oneof(
+      // Junk where the request line should be.
+      fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => ({ bytes: Buffer.concat([Buffer.from(b), Buffer.from('\r\n\r\n')]), status: 400 })),
+      // A header value with a control character.
+      fc.integer({ min: 1, max: 31 }).filter((c) => c !== 9).map((c) => ({ bytes: Buffer.from(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Bad: a${String.fromCharCode(c)}b\r\n\r\n`), status: 400 })),
+      // An id longer than Node lets a request line be (16 kB of headers).
+      fc.integer({ min: 17_000, max: 40_000 }).map((n) => ({ bytes: Buffer.from(`GET /api/calls/${'x'.repeat(n)} HTTP/1.1\r\nHost: x\r\n\r\n`), status: 431 })),
+    );
+    return check(
+      fc.asyncProperty(request, async ({ bytes, status }) => {
+        const res = await exchangeRaw(url, bytes);
+        // Junk that happens to begin like a request may fail a little later, still as a 4xx.
+        if (status === 400 && res.status !== 400) expectAnswer(res, res.status >= 400 && res.status < 500 ? res.status : 400);
+        else expectAnswer(res, status, status === 431 ? 'headers_too_large' : 'bad_request');
+      }),
+      60,
     );
   });
 

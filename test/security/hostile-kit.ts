@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import fc from 'fast-check';
 import type { Store } from '../../src/store';
 
@@ -124,4 +125,34 @@ const BY_KIND: Record<string, fc.Arbitrary<Json>> = {
 export function wrongType(original: Json, avoid: string[] = []): fc.Arbitrary<Json> {
   const kinds = Object.keys(BY_KIND).filter((k) => k !== kind(original) && !avoid.includes(k));
   return fc.oneof(...kinds.map((k) => BY_KIND[k]));
+}
+
+/** Writes raw bytes on a fresh connection and reads until the server closes it: for requests no HTTP client would send. */
+export function exchangeRaw(baseUrl: string, bytes: Buffer): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = raw.split('\r\n\r\n');
+      const text = rest.join('\r\n\r\n');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({
+        status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0),
+        contentType: /\r\ncontent-type: *([^\r]*)/i.exec(head)?.[1] ?? '',
+        text,
+        json,
+      });
+    });
+    socket.end(bytes);
+  });
 }
