@@ -31,46 +31,66 @@ const MAX_GROUP = 256;
  * body is durable. Bodies that arrive while a commit is under way are
  * committed together in the next one (group commit), so a burst of callbacks
  * costs a few disk flushes, not one each. A body that is refused (unknown
- * call, foreign leg) wrote nothing before it was refused, so it fails alone.
+ * call, foreign leg) wrote nothing before it was refused, so it fails alone;
+ * a body the database itself refuses fails the group's transaction, and the
+ * group is then committed body by body.
  */
 export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (committed: Committed) => void }) {
   let queue: Pending[] = [];
   let flushing = false;
+
+  type Outcome = { ok: true; result: IngestResult & { fresh: boolean[] } } | { ok: false; err: unknown };
+
+  /** Commits a group in one durable transaction; throws when the transaction itself fails. */
+  async function commit(group: Pending[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await deps.store.tx(
+      async (r) => {
+        outcomes.length = 0;
+        const at = deps.clock.now();
+        for (const p of group) {
+          try {
+            outcomes.push({ ok: true, result: await r.inbox.ingest(p.callId, p.events, at) });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            outcomes.push({ ok: false, err });
+          }
+        }
+      },
+      { durable: true },
+    );
+    return outcomes;
+  }
+
+  function settle(p: Pending, outcome: Outcome): void {
+    if (!outcome.ok) return p.reject(outcome.err);
+    const { accepted, duplicates, fresh } = outcome.result;
+    p.resolve({ accepted, duplicates });
+    deps.onCommitted?.({ callId: p.callId, eventTypes: p.events.map((e) => e.eventType), fresh });
+  }
 
   async function flush(): Promise<void> {
     flushing = true;
     while (queue.length) {
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
-      const outcomes: Array<{ ok: true; result: IngestResult & { fresh: boolean[] } } | { ok: false; err: unknown }> = [];
       try {
-        await deps.store.tx(
-          async (r) => {
-            outcomes.length = 0;
-            const at = deps.clock.now();
-            for (const p of group) {
-              try {
-                outcomes.push({ ok: true, result: await r.inbox.ingest(p.callId, p.events, at) });
-              } catch (err) {
-                if (!(err instanceof AppError)) throw err;
-                outcomes.push({ ok: false, err });
-              }
-            }
-          },
-          { durable: true },
-        );
+        const outcomes = await commit(group);
+        group.forEach((p, i) => settle(p, outcomes[i]));
       } catch (err) {
-        for (const p of group) p.reject(err);
-        continue;
+        if (group.length === 1) {
+          group[0].reject(err);
+          continue;
+        }
+        // One body the database refuses must not fail the bodies that shared its commit: retry each alone.
+        for (const p of group) {
+          try {
+            settle(p, (await commit([p]))[0]);
+          } catch (alone) {
+            p.reject(alone);
+          }
+        }
       }
-      group.forEach((p, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) {
-          const { accepted, duplicates, fresh } = outcome.result;
-          p.resolve({ accepted, duplicates });
-          deps.onCommitted?.({ callId: p.callId, eventTypes: p.events.map((e) => e.eventType), fresh });
-        } else p.reject(outcome.err);
-      });
     }
     flushing = false;
   }
