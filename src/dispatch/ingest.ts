@@ -70,7 +70,6 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
   }
 
   async function flush(): Promise<void> {
-    flushing = true;
     while (queue.length) {
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
@@ -111,7 +110,9 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
         resolve,
         reject,
       });
-      if (!flushing) void flush();
+      if (flushing) return;
+      flushing = true;
+      void flush();
     });
   };
 }
