@@ -1,0 +1,13 @@
+import type { DatabaseKind } from './databases';
+import type { Progress } from './progress';
+
+/** What every benchmark gets from bench/run.ts. */
+export interface BenchContext {
+  progress: Progress;
+  databases: DatabaseKind[];
+  postgresUrl: string;
+  /** Shorter runs and smaller campaigns, for trying the harness out; figures are then not the reference ones. */
+  quick: boolean;
+  /** Node flags for every callhook process (e.g. --cpu-prof); empty normally. */
+  serviceExecArgv: string[];
+}

@@ -1,0 +1,182 @@
+import type { CampaignResults } from './campaign';
+import type { FollowUpFigures, FollowUpResults } from './follow-up';
+import type { IngestResults } from './ingest';
+import type { Machine } from './lib/machine';
+import { table } from './lib/markdown';
+import { fixed, megabytes, ratio } from './lib/stats';
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  machine: Machine & { loadBefore: string; loadAfter: string };
+  ingest?: IngestResults;
+  followUp?: FollowUpResults;
+  campaign?: CampaignResults;
+  /** Benchmarks that failed to run, with why. */
+  errors: string[];
+}
+
+const TARGETS = {
+  ingestRatio: 0.7,
+  ingestP99Ms: 5,
+  followUpP99Ms: 20,
+  campaignCallsPerSecond: 100,
+  campaignRssBytes: 300 * 1024 * 1024,
+};
+
+const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+function machineTable(m: BenchResults['machine']): string {
+  return table(
+    ['Machine', ''],
+    [
+      ['CPU', m.cpu],
+      ['Cores', String(m.cores)],
+      ['Memory', m.memory],
+      ['OS', m.os],
+      ['Node.js', m.node],
+      ['SQLite', m.sqlite],
+      ['PostgreSQL', m.postgres],
+      ['Load average (1, 5, 15 min) before / after', `${m.loadBefore} / ${m.loadAfter}`],
+    ],
+    ['l', 'l'],
+  );
+}
+
+function ingestTable(r: IngestResults): string {
+  const base = r.bare.peak.rps;
+  const rows = [
+    ['bare Express 5 (parse JSON, answer 200)', '—', fixed(r.bare.peak.rps, 0), '1.00×', `${r.bare.peak.p99}`, fixed(r.bare.half.rps, 0), `${r.bare.half.p50}`, `${r.bare.half.p99}`, '—'],
+    ...r.callhook.map((c) => [
+      'callhook, dispatcher off',
+      c.database,
+      fixed(c.figures.peak.rps, 0),
+      ratio(c.figures.peak.rps, base),
+      `${c.figures.peak.p99}`,
+      fixed(c.figures.half.rps, 0),
+      `${c.figures.half.p50}`,
+      `${c.figures.half.p99}`,
+      `${c.acknowledged} / ${c.committed}`,
+    ]),
+  ];
+  return table(
+    ['Server', 'Database', 'Peak req/s', 'Ratio to bare', 'p99 at peak (ms)', 'Fixed rate, half of peak (req/s)', 'p50 (ms)', 'p99 (ms)', 'Acknowledged / in inbox'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function followUpRow(label: string, db: string, f: FollowUpFigures, baseline: FollowUpFigures | undefined): string[] {
+  return [
+    label,
+    db,
+    `${f.inFlight.peak} / ${fixed(f.inFlight.mean, 0)}`,
+    String(f.latencyMs.count),
+    `${f.latencyMs.p50}`,
+    `${f.latencyMs.p90}`,
+    `${f.latencyMs.p99}`,
+    `${f.latencyMs.max}`,
+    baseline ? ratio(f.latencyMs.p99, baseline.latencyMs.p99) : '1.00×',
+    `${fixed(f.cpu.app * 100, 0)}% / ${fixed(f.cpu.emulator * 100, 0)}%`,
+    String(f.missing),
+  ];
+}
+
+function followUpTable(r: FollowUpResults): string {
+  const rows = [
+    followUpRow('bare app (PlayAudio from memory), 1 in flight', '—', r.bare.single, undefined),
+    followUpRow('bare app, 200 in flight', '—', r.bare.loaded, undefined),
+    ...r.callhook.flatMap((c) => [
+      followUpRow('callhook, 1 in flight', c.database, c.single, r.bare.single),
+      followUpRow('callhook, 200 in flight', c.database, c.loaded, r.bare.loaded),
+    ]),
+  ];
+  return table(
+    ['App', 'Database', 'Calls up (peak / mean)', 'Calls', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)', 'p99 ratio to bare app, same load', 'CPU app / emulator (one core = 100%)', 'No PlayAudio'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function campaignTable(r: CampaignResults): string {
+  const rows = [
+    ['bare app + emulator (callees end every call)', '—', String(r.baseline.calls), String(r.baseline.calls), fixed(r.baseline.elapsedMs / 1000), fixed(r.baseline.callsPerSecond, 0), '1.00×', '—', '—', '—'],
+    ...r.campaign.map(({ database, figures: f }) => [
+      f.completed ? 'callhook campaign' : 'callhook campaign (**stopped at the time limit**)',
+      database,
+      String(f.targets),
+      String(f.calls),
+      fixed(f.elapsedMs / 1000),
+      fixed(f.callsPerSecond, 0),
+      ratio(f.callsPerSecond, r.baseline.callsPerSecond),
+      megabytes(f.peakRssBytes),
+      fixed(f.serviceCpu, 2),
+      String(f.mismatches.length),
+    ]),
+  ];
+  return table(
+    ['Run', 'Database', 'Targets', 'Calls', 'Seconds', 'Calls/s', 'Ratio to baseline', 'Peak RSS (service)', 'Service CPU (cores)', 'Targets off their script'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function stormTable(r: CampaignResults): string {
+  return table(
+    ['Database', 'Targets', 'Clean calls/s', 'Storm calls/s', 'Ratio storm / clean', 'Duplicates sent', 'Reordered', 'Failed attempts', 'Peak RSS (storm)', 'Targets ending differently', 'Targets off their script (clean / storm)'],
+    r.storm.map((s) => [
+      s.database,
+      String(s.storm.targets),
+      fixed(s.clean.callsPerSecond, 0),
+      fixed(s.storm.callsPerSecond, 0),
+      ratio(s.storm.callsPerSecond, s.clean.callsPerSecond),
+      String(s.storm.delivery?.duplicatesSent ?? 'n/a'),
+      String(s.storm.delivery?.reordered ?? 'n/a'),
+      String(s.storm.delivery?.failedAttempts ?? 'n/a'),
+      megabytes(s.storm.peakRssBytes),
+      String(s.differences),
+      `${s.clean.mismatches.length} / ${s.storm.mismatches.length}`,
+    ]),
+  );
+}
+
+function targetsTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  for (const c of r.ingest?.callhook ?? []) {
+    const rel = c.figures.peak.rps / r.ingest!.bare.peak.rps;
+    rows.push([`Ingest ${c.database}: peak req/s ≥ 0.7× bare Express`, `${rel.toFixed(2)}×`, mark(rel >= TARGETS.ingestRatio)]);
+    rows.push([`Ingest ${c.database}: p99 < 5 ms at half of peak`, `${c.figures.half.p99} ms`, mark(c.figures.half.p99 < TARGETS.ingestP99Ms)]);
+    rows.push([`Ingest ${c.database}: every acknowledged event is in the inbox`, `${c.acknowledged} acknowledged, ${c.committed} stored`, mark(c.committed >= c.acknowledged)]);
+  }
+  for (const c of r.followUp?.callhook ?? []) {
+    rows.push([`Established → PlayAudio ${c.database}: p99 < 20 ms, 200 in flight`, `${c.loaded.latencyMs.p99} ms`, mark(c.loaded.latencyMs.p99 < TARGETS.followUpP99Ms)]);
+  }
+  for (const c of r.campaign?.campaign ?? []) {
+    rows.push([`Campaign ${c.database}: ≥ 100 calls/s`, `${fixed(c.figures.callsPerSecond, 0)} calls/s`, mark(c.figures.callsPerSecond >= TARGETS.campaignCallsPerSecond)]);
+    rows.push([`Campaign ${c.database}: peak RSS < 300 MB`, megabytes(c.figures.peakRssBytes), mark(c.figures.peakRssBytes < TARGETS.campaignRssBytes)]);
+    rows.push([`Campaign ${c.database}: no target lost or off its script`, `${c.figures.mismatches.length} off`, mark(c.figures.mismatches.length === 0)]);
+  }
+  for (const s of r.campaign?.storm ?? []) {
+    rows.push([`Storm ${s.database}: same per-target outcomes as the clean run`, `${s.differences} differ`, mark(s.differences === 0)]);
+  }
+  return table(['Target', 'Measured', ''], rows, ['l', 'r', 'l']);
+}
+
+export function renderResults(r: BenchResults): string {
+  const parts = [
+    `Run ${r.startedAt} → ${r.finishedAt}${r.quick ? ' (**--quick**: shorter runs, smaller campaigns; not reference figures)' : ''}.`,
+    '',
+    machineTable(r.machine),
+    '',
+    '### Targets',
+    '',
+    targetsTable(r),
+  ];
+  if (r.errors.length) parts.push('', '**Benchmarks that failed to run:**', '', ...r.errors.map((e) => `- ${e}`));
+  if (r.ingest) parts.push('', '### 1. Callback ingest (autocannon, 50 connections, dispatcher off)', '', ingestTable(r.ingest));
+  if (r.followUp) parts.push('', '### 2. Event to follow-up: Established sent → PlayAudio received (emulator clock)', '', followUpTable(r.followUp));
+  if (r.campaign?.campaign.length) parts.push('', '### 3. Campaign against the emulator (time scale 0.01)', '', campaignTable(r.campaign));
+  if (r.campaign?.storm.length) parts.push('', '### 4. Storm: the same campaign with delivery faults', '', stormTable(r.campaign));
+  return parts.join('\n');
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchCampaign } from './campaign';
+import { benchFollowUp } from './follow-up';
+import { benchIngest } from './ingest';
+import type { BenchContext } from './lib/context';
+import { DatabaseKind, postgresVersion } from './lib/databases';
+import { describeMachine } from './lib/machine';
+import { replaceResults } from './lib/markdown';
+import { ROOT } from './lib/processes';
+import { createProgress } from './lib/progress';
+import { formatSelfTimes, selfTimes } from './profile';
+import { BenchResults, renderResults } from './report';
+
+const USAGE = `npm run bench -- [options]
+
+  --only=ingest,follow-up,campaign,storm   run only these (default: all)
+  --db=sqlite,postgres                     databases (default: both; Postgres skipped when not reachable)
+  --quick                                  short runs and small campaigns, to try the harness out
+  --profile                                run callhook under --cpu-prof and print self time per function
+  --doc / --no-doc                         write docs/benchmarks.md (default: only for a full, non-quick run)
+
+Postgres: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.
+Raw results go to bench/results/ (not committed).`;
+
+const BENCHES = ['ingest', 'follow-up', 'campaign', 'storm'] as const;
+type Bench = (typeof BENCHES)[number];
+
+function parseArgs(argv: string[]) {
+  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, doc: undefined as boolean | undefined };
+  for (const arg of argv) {
+    const [flag, value] = arg.split('=', 2);
+    if (flag === '--only') {
+      const picked = value.split(',').map((s) => s.trim());
+      const unknown = picked.filter((p) => !(BENCHES as readonly string[]).includes(p));
+      if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.join(', ')})`);
+      options.only = picked as Bench[];
+    } else if (flag === '--db') {
+      const picked = value.split(',').map((s) => s.trim());
+      if (picked.some((p) => p !== 'sqlite' && p !== 'postgres')) throw new Error('--db takes sqlite and/or postgres');
+      options.databases = picked as DatabaseKind[];
+    } else if (flag === '--quick') options.quick = true;
+    else if (flag === '--profile') options.profile = true;
+    else if (flag === '--doc') options.doc = true;
+    else if (flag === '--no-doc') options.doc = false;
+    else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+  }
+  return options;
+}
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const progress = createProgress();
+  const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let databases = options.databases;
+  if (databases.includes('postgres') && !(await postgresVersion(postgresUrl))) {
+    progress.log(`Postgres does not answer at ${new URL(postgresUrl).host}: running SQLite only`);
+    databases = databases.filter((d) => d !== 'postgres');
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  const profileDir = path.join(resultsDir, `profile-${stamp}`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const ctx: BenchContext = {
+    progress,
+    databases,
+    postgresUrl,
+    quick: options.quick,
+    serviceExecArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  };
+
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadAverage();
+  const machine = await describeMachine(databases.includes('postgres') ? postgresUrl : undefined);
+  progress.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memory}, Node ${machine.node}; load average ${loadBefore}`);
+  const results: BenchResults = { startedAt, finishedAt: '', quick: options.quick, machine: { ...machine, loadBefore, loadAfter: '' }, errors: [] };
+  const jsonFile = path.join(resultsDir, `${stamp}.json`);
+  const save = () => fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
+  const run = (b: Bench) => options.only.includes(b);
+  // One benchmark failing (a process that will not start, say) must not lose the others' figures.
+  const stage = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      progress.log(`${name} failed: ${message}`);
+      results.errors.push(`${name}: ${message.split('\n')[0]}`);
+    }
+    save();
+  };
+  if (run('ingest')) await stage('ingest', async () => void (results.ingest = await benchIngest(ctx)));
+  if (run('follow-up')) await stage('follow-up', async () => void (results.followUp = await benchFollowUp(ctx)));
+  if (run('campaign') || run('storm')) {
+    await stage('campaign', async () => void (results.campaign = await benchCampaign(ctx, { campaign: run('campaign'), storm: run('storm') })));
+  }
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadAfter = loadAverage();
+  save();
+  const markdown = renderResults(results);
+  process.stdout.write(`\n${markdown}\n\nRaw results: ${path.relative(ROOT, jsonFile)}\n`);
+
+  const full = options.only.length === BENCHES.length && !options.quick;
+  if (options.doc ?? full) {
+    const docFile = path.join(ROOT, 'docs', 'benchmarks.md');
+    const doc = fs.existsSync(docFile) ? fs.readFileSync(docFile, 'utf8') : '# Benchmarks\n';
+    fs.writeFileSync(docFile, replaceResults(doc, markdown));
+    process.stdout.write(`Wrote ${path.relative(ROOT, docFile)}\n`);
+  } else {
+    process.stdout.write('docs/benchmarks.md left as it is (partial or --quick run; --doc writes it anyway)\n');
+  }
+
+  if (options.profile && fs.existsSync(profileDir)) {
+    const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    for (const f of files) {
+      process.stdout.write(`\nProfile ${path.relative(ROOT, path.join(profileDir, f))}\n`);
+      process.stdout.write(`${formatSelfTimes(selfTimes(JSON.parse(fs.readFileSync(path.join(profileDir, f), 'utf8'))), 25)}\n`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
