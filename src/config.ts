@@ -123,11 +123,15 @@ const schema = z.object({
   PUBLIC_BASE_URL: optional.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry a user name or password')
+      .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not have a query or fragment')
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
   ),
   ACS_CONNECTION_STRING: optional,
-  ACS_API_VERSION: optional.transform((v) => v ?? '2021-06-15-preview'),
+  ACS_API_VERSION: optional
+    .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/.test(v), 'must look like 2021-06-15-preview')
+    .transform((v) => v ?? '2021-06-15-preview'),
   ACS_MAX_RETRIES: int(0, 10, 3),
   SOURCE_IDENTITY: rawId('an 8:acs:… raw id').refine(
     (v) => v === undefined || v.startsWith('8:acs:'),
@@ -138,9 +142,9 @@ const schema = z.object({
   CALLBACK_SECRET: secrets('secret'),
   API_KEY: secrets('key'),
   DATABASE_URL: optional,
-  LOG_LEVEL: optional.pipe(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-  ),
+  LOG_LEVEL: optional
+    .transform((v) => v?.toLowerCase())
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info')),
   TRUST_PROXY: optional.refine(
     (v) => v === undefined || isTrustProxy(v),
     'must be true, false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
@@ -200,7 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const variable = String(issue.path[0]);
     const got = env[variable];
     // JSON quoting keeps a value with a newline on the one line the entry point prints.
-    const shown = /SECRET|KEY|CONNECTION|DATABASE_URL/.test(variable) ? '' : ` (got ${JSON.stringify(String(got).slice(0, 60))})`;
+    const shown = /SECRET|KEY|CONNECTION|DATABASE_URL/.test(variable) || String(got).includes('@') ? '' : ` (got ${JSON.stringify(String(got).slice(0, 60))})`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = result.data;

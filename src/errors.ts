@@ -45,10 +45,15 @@ export class ConflictError extends AppError {
   }
 }
 
-/** The Call Automation service refused or failed a request we made for the client. */
+/**
+ * The Call Automation service refused or failed a request we made for the
+ * client. When it refused the client's own data (a 4xx other than our
+ * credentials or throttling), the client hears a 422, not a 5xx.
+ */
 export class UpstreamError extends AppError {
-  constructor(message: string, details?: unknown, code = 'upstream_error') {
-    super(code, message, 502, details);
+  constructor(message: string, details: { status?: number | null } & Record<string, unknown>) {
+    const refusedData = typeof details.status === 'number' && details.status >= 400 && details.status < 500 && ![401, 403, 408, 429].includes(details.status);
+    super(refusedData ? 'rejected_by_call_automation' : 'upstream_error', message, refusedData ? 422 : 502, details);
   }
 }
 

@@ -30,6 +30,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
   const pool = new Pool({
     connectionString: url,
     max: options.max ?? 10,
+    // A database that drops packets must fail a request (and readiness), not hang it.
+    connectionTimeoutMillis: 10_000,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format as 'text'))) as typeof types.getTypeParser },
     // Bookkeeping commits do not wait for the WAL flush; durable transactions (acknowledgements) turn it back on.
     // Awaited before the client is handed out: a 'connect' listener would race the first query (deprecated in pg 8, an error in pg 9).

@@ -183,11 +183,12 @@ describe('reminder calls when the Call Automation service keeps failing', () => 
   let t: TestService;
   let upstream: http.Server;
   let requests = 0;
+  let answer = { status: 503, code: 'ServiceUnavailable' };
 
   beforeAll(async () => {
     upstream = http.createServer((_req, res) => {
       requests++;
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'ServiceUnavailable', message: 'try later' }));
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: answer.code, message: 'no' }));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const { port } = upstream.address() as AddressInfo;
@@ -209,5 +210,14 @@ describe('reminder calls when the Call Automation service keeps failing', () => 
     const call = (await t.api().get(`/api/calls/${res.body.error.details.callId}`)).body;
     expect(call).toMatchObject({ state: 'failed', outcome: 'failed', error: { status: 503, code: 'ServiceUnavailable', operation: 'createCall' } });
     expect(call.timeline.map((e: { kind: string; name: string }) => `${e.kind}:${e.name}`)).toEqual(['request:createCall', 'outcome:failed']);
+  });
+
+  it('answers 422, not a 5xx, when the service refuses the data of the request', async () => {
+    answer = { status: 400, code: 'InvalidTarget' };
+    requests = 0;
+    const res = await t.api().post('/api/calls').send({ to: '+14255550998', audioFileUri: AUDIO });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'rejected_by_call_automation', details: { status: 400, code: 'InvalidTarget' } });
+    expect(requests).toBe(1);
   });
 });
