@@ -123,9 +123,13 @@ const schema = z.object({
   PUBLIC_BASE_URL: optional.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry a user name or password')
-      .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not have a query or fragment')
-      .transform((u) => u.replace(/\/+$/, ''))
+      .pipe(
+        z
+          .string()
+          .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry a user name or password')
+          .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not have a query or fragment')
+          .transform((u) => u.replace(/\/+$/, '')),
+      )
       .optional(),
   ),
   ACS_CONNECTION_STRING: optional,
