@@ -29,8 +29,10 @@ export interface CampaignFigures {
   callsPerSecond: number;
   /** Peak resident set size of the service process (VmHWM). */
   peakRssBytes: number;
-  /** Cores the service used on average while the campaign ran. */
+  /** Cores the service, the emulator and the bench itself used on average while the campaign ran. */
   serviceCpu: number;
+  emulatorCpu: number;
+  benchCpu: number;
   mismatches: Array<{ to: string; expected: string; got: string }>;
   outcomes: Record<string, number>;
   /** The emulator's delivery counters: duplicates sent, reorders, failed attempts. */
@@ -100,11 +102,13 @@ async function oneCampaign(
     await scriptTargets(emulator, rows, ctx.progress.step(`${label}: callee scripts`, rows.length, 'targets'));
     const service = await startCallhook(
       { DATABASE_URL: db.url, ACS_CONNECTION_STRING: emulator.connectionString, DISPATCH_CONCURRENCY: '64' },
-      { execArgv: ctx.serviceExecArgv },
+      ctx.service,
     );
     try {
       const memory = sampleMemory(service.pid);
       const cpuBefore = cpuSecondsOf(service.pid) ?? NaN;
+      const emulatorBefore = cpuSecondsOf(emulator.pid) ?? NaN;
+      const benchBefore = process.cpuUsage();
       const run = await runCampaign(
         service,
         emulator,
@@ -112,6 +116,9 @@ async function oneCampaign(
         ctx.progress.step(label, rows.length, 'targets'),
       );
       const cpu = ((cpuSecondsOf(service.pid) ?? NaN) - cpuBefore) / (run.elapsedMs / 1000);
+      const emulatorCpu = ((cpuSecondsOf(emulator.pid) ?? NaN) - emulatorBefore) / (run.elapsedMs / 1000);
+      const benchUsage = process.cpuUsage(benchBefore);
+      const benchCpu = (benchUsage.user + benchUsage.system) / 1000 / run.elapsedMs;
       const peakRssBytes = memory.stop();
       const delivery = faults ? (await emulator.control<{ stats: Record<string, number> }>('GET', '/deliveries')).stats : undefined;
       for (const m of run.mismatches.slice(0, 5)) ctx.progress.log(`${label}: ${m.to} expected ${m.expected}, got ${m.got}`);
@@ -124,6 +131,8 @@ async function oneCampaign(
         callsPerSecond: (run.view.progress.attempts * 1000) / run.elapsedMs,
         peakRssBytes,
         serviceCpu: cpu,
+        emulatorCpu,
+        benchCpu,
         mismatches: run.mismatches,
         outcomes: run.view.outcomes,
         delivery,

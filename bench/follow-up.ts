@@ -180,7 +180,7 @@ export async function benchFollowUp(ctx: BenchContext): Promise<FollowUpResults>
     const db = await freshDatabase(kind, ctx.postgresUrl);
     const emu = await startEmulatorProcess(emulatorOptions);
     try {
-      const service = await startCallhook({ DATABASE_URL: db.url, ACS_CONNECTION_STRING: emu.connectionString }, { execArgv: ctx.serviceExecArgv });
+      const service = await startCallhook({ DATABASE_URL: db.url, ACS_CONNECTION_STRING: emu.connectionString }, ctx.service);
       try {
         const single = await callhookRun(service, emu, targetsFor(singleCalls, 100_000), 1, ctx.progress.step(`follow-up callhook ${kind}: 1 in flight`, singleCalls, 'calls'));
         const loaded = await callhookRun(service, emu, targetsFor(loadedCalls, 200_000), IN_FLIGHT, ctx.progress.step(`follow-up callhook ${kind}: ${IN_FLIGHT} in flight`, loadedCalls, 'calls'));

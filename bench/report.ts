@@ -45,23 +45,30 @@ function machineTable(m: BenchResults['machine']): string {
 }
 
 function ingestTable(r: IngestResults): string {
-  const base = r.bare.peak.rps;
+  const base = r.bare.peakRps;
+  const spread = (rounds: number[]) => (rounds.length > 1 ? ` (${Math.round(Math.min(...rounds))}–${Math.round(Math.max(...rounds))})` : '');
   const rows = [
-    ['bare Express 5 (parse JSON, answer 200)', '—', fixed(r.bare.peak.rps, 0), '1.00×', `${r.bare.peak.p99}`, fixed(r.bare.half.rps, 0), `${r.bare.half.p50}`, `${r.bare.half.p99}`, '—'],
-    ...r.callhook.map((c) => [
-      'callhook, dispatcher off',
-      c.database,
-      fixed(c.figures.peak.rps, 0),
-      ratio(c.figures.peak.rps, base),
-      `${c.figures.peak.p99}`,
-      fixed(c.figures.half.rps, 0),
-      `${c.figures.half.p50}`,
-      `${c.figures.half.p99}`,
-      `${c.acknowledged} / ${c.committed}`,
-    ]),
+    ['bare Express 5 (parse JSON, answer 200)', '—', `${fixed(base, 0)}${spread(r.bare.rounds)}`, '1.00×', `${r.bare.peakP99}`, fixed(r.bare.half.rps, 0), `${r.bare.half.p50}`, `${r.bare.half.p99}`, '—'],
+    ...r.callhook.flatMap((c) => {
+      const bareSame = r.bare.halfByDatabase[c.database];
+      return [
+        [
+          'callhook, dispatcher off',
+          c.database,
+          `${fixed(c.figures.peakRps, 0)}${spread(c.figures.rounds)}`,
+          ratio(c.figures.peakRps, base),
+          `${c.figures.peakP99}`,
+          fixed(c.figures.half.rps, 0),
+          `${c.figures.half.p50}`,
+          `${c.figures.half.p99}`,
+          `${c.acknowledged} / ${c.committed}`,
+        ],
+        ...(bareSame ? [['bare Express 5 at the same fixed rate', '—', '', '', '', fixed(bareSame.rps, 0), `${bareSame.p50}`, `${bareSame.p99}`, '—']] : []),
+      ];
+    }),
   ];
   return table(
-    ['Server', 'Database', 'Peak req/s', 'Ratio to bare', 'p99 at peak (ms)', 'Fixed rate, half of peak (req/s)', 'p50 (ms)', 'p99 (ms)', 'Acknowledged / in inbox'],
+    ['Server', 'Database', 'Peak req/s, median (range)', 'Ratio to bare', 'p99 at peak (ms)', 'Fixed rate (req/s)', 'p50 (ms)', 'p99 (ms)', 'Acknowledged / in inbox'],
     rows,
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
@@ -111,12 +118,12 @@ function campaignTable(r: CampaignResults): string {
       fixed(f.callsPerSecond, 0),
       ratio(f.callsPerSecond, r.baseline.callsPerSecond),
       megabytes(f.peakRssBytes),
-      fixed(f.serviceCpu, 2),
+      `${fixed(f.serviceCpu, 2)} / ${fixed(f.emulatorCpu, 2)} / ${fixed(f.benchCpu, 2)}`,
       String(f.mismatches.length),
     ]),
   ];
   return table(
-    ['Run', 'Database', 'Targets', 'Calls', 'Seconds', 'Calls/s', 'Ratio to baseline', 'Peak RSS (service)', 'Service CPU (cores)', 'Targets off their script'],
+    ['Run', 'Database', 'Targets', 'Calls', 'Seconds', 'Calls/s', 'Ratio to baseline', 'Peak RSS (service)', 'CPU cores: service / emulator / bench', 'Targets off their script'],
     rows,
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
@@ -144,7 +151,7 @@ function stormTable(r: CampaignResults): string {
 function targetsTable(r: BenchResults): string {
   const rows: string[][] = [];
   for (const c of r.ingest?.callhook ?? []) {
-    const rel = c.figures.peak.rps / r.ingest!.bare.peak.rps;
+    const rel = c.figures.peakRps / r.ingest!.bare.peakRps;
     rows.push([`Ingest ${c.database}: peak req/s ≥ 0.7× bare Express`, `${rel.toFixed(2)}×`, mark(rel >= TARGETS.ingestRatio)]);
     rows.push([`Ingest ${c.database}: p99 < 5 ms at half of peak`, `${c.figures.half.p99} ms`, mark(c.figures.half.p99 < TARGETS.ingestP99Ms)]);
     rows.push([`Ingest ${c.database}: every acknowledged event is in the inbox`, `${c.acknowledged} acknowledged, ${c.committed} stored`, mark(c.committed >= c.acknowledged)]);
@@ -174,7 +181,7 @@ export function renderResults(r: BenchResults): string {
     targetsTable(r),
   ];
   if (r.errors.length) parts.push('', '**Benchmarks that failed to run:**', '', ...r.errors.map((e) => `- ${e}`));
-  if (r.ingest) parts.push('', '### 1. Callback ingest (autocannon, 50 connections, dispatcher off)', '', ingestTable(r.ingest));
+  if (r.ingest) parts.push('', '### 1. Callback ingest (autocannon, 50 connections, dispatcher off; peak: median of interleaved rounds; fixed rate: half of callhook\'s peak)', '', ingestTable(r.ingest));
   if (r.followUp) parts.push('', '### 2. Event to follow-up: Established sent → PlayAudio received (emulator clock)', '', followUpTable(r.followUp));
   if (r.campaign?.campaign.length) parts.push('', '### 3. Campaign against the emulator (time scale 0.01)', '', campaignTable(r.campaign));
   if (r.campaign?.storm.length) parts.push('', '### 4. Storm: the same campaign with delivery faults', '', stormTable(r.campaign));

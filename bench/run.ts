@@ -19,6 +19,8 @@ const USAGE = `npm run bench -- [options]
   --db=sqlite,postgres                     databases (default: both; Postgres skipped when not reachable)
   --quick                                  short runs and small campaigns, to try the harness out
   --profile                                run callhook under --cpu-prof and print self time per function
+  --sql-profile                            count and time every SQL statement callhook runs (bench/tools/sql-profile.js)
+  --env=NAME=VALUE                         extra environment for every callhook process (repeatable), e.g. --env=DISPATCH_CONCURRENCY=64
   --doc / --no-doc                         write docs/benchmarks.md (default: only for a full, non-quick run)
 
 Postgres: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.
@@ -28,9 +30,10 @@ const BENCHES = ['ingest', 'follow-up', 'campaign', 'storm'] as const;
 type Bench = (typeof BENCHES)[number];
 
 function parseArgs(argv: string[]) {
-  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, doc: undefined as boolean | undefined };
+  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, sqlProfile: false, env: {} as Record<string, string>, doc: undefined as boolean | undefined };
   for (const arg of argv) {
-    const [flag, value] = arg.split('=', 2);
+    const [flag] = arg.split('=', 1);
+    const value = arg.slice(flag.length + 1);
     if (flag === '--only') {
       const picked = value.split(',').map((s) => s.trim());
       const unknown = picked.filter((p) => !(BENCHES as readonly string[]).includes(p));
@@ -42,6 +45,8 @@ function parseArgs(argv: string[]) {
       options.databases = picked as DatabaseKind[];
     } else if (flag === '--quick') options.quick = true;
     else if (flag === '--profile') options.profile = true;
+    else if (flag === '--sql-profile') options.sqlProfile = true;
+    else if (flag === '--env' && /^[A-Z_][A-Z0-9_]*=/.test(value)) options.env[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
     else if (flag === '--doc') options.doc = true;
     else if (flag === '--no-doc') options.doc = false;
     else if (flag === '--help' || flag === '-h') {
@@ -72,7 +77,13 @@ async function main(): Promise<void> {
     databases,
     postgresUrl,
     quick: options.quick,
-    serviceExecArgv: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    service: {
+      execArgv: [
+        ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        ...(options.sqlProfile ? ['--require', path.join(ROOT, 'bench', 'tools', 'sql-profile.js')] : []),
+      ],
+      env: { ...options.env, ...(options.sqlProfile ? { BENCH_SQL_PROFILE_DIR: profileDir } : {}) },
+    },
   };
 
   const startedAt = new Date().toISOString();
@@ -115,6 +126,13 @@ async function main(): Promise<void> {
     process.stdout.write('docs/benchmarks.md left as it is (partial or --quick run; --doc writes it anyway)\n');
   }
 
+  if (options.sqlProfile && fs.existsSync(profileDir)) {
+    for (const f of fs.readdirSync(profileDir).filter((name) => name.startsWith('sql-'))) {
+      const rows = JSON.parse(fs.readFileSync(path.join(profileDir, f), 'utf8')) as Array<{ sql: string; count: number; ms: number }>;
+      process.stdout.write(`\nSQL ${path.relative(ROOT, path.join(profileDir, f))}: ${rows.reduce((n, r) => n + r.count, 0)} statements\n`);
+      for (const r of rows.slice(0, 25)) process.stdout.write(`${r.ms.toFixed(0).padStart(8)} ms ${String(r.count).padStart(8)}×  ${r.sql}\n`);
+    }
+  }
   if (options.profile && fs.existsSync(profileDir)) {
     const files = fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
     for (const f of files) {

@@ -8,6 +8,6 @@ export interface BenchContext {
   postgresUrl: string;
   /** Shorter runs and smaller campaigns, for trying the harness out; figures are then not the reference ones. */
   quick: boolean;
-  /** Node flags for every callhook process (e.g. --cpu-prof); empty normally. */
-  serviceExecArgv: string[];
+  /** How every callhook process is started: node flags (e.g. --cpu-prof) and extra environment; empty normally. */
+  service: { execArgv?: string[]; env?: Record<string, string> };
 }

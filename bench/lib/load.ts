@@ -22,6 +22,8 @@ export interface LoadOptions {
   /** Builds each request; called once per request sent. */
   next(): { path: string; body: string };
   onSecond?(elapsedSeconds: number, requestsThisSecond: number): void;
+  /** Sees every answer's status and body. */
+  onResponse?(status: number, body: string): void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           const { path, body } = options.next();
           return { ...request, path, body };
         },
+        onResponse: options.onResponse && ((status: number, body: string) => options.onResponse!(status, body)),
       },
     ],
   });

@@ -18,6 +18,8 @@ export interface Callhook extends NodeProcess {
 export interface RunOptions {
   /** Extra node flags for the service (e.g. --cpu-prof). */
   execArgv?: string[];
+  /** Extra environment, after the benchmark's own. */
+  env?: Record<string, string>;
 }
 
 /** callhook as `npm start` runs it (src/server.ts), in its own process. */
@@ -37,6 +39,7 @@ export async function startCallhook(env: Record<string, string>, options: RunOpt
       RATE_LIMIT_PER_MINUTE: '1000000',
       SHUTDOWN_TIMEOUT_MS: '10000',
       ...env,
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;
