@@ -9,13 +9,17 @@ import type { ReminderSettings } from './reminder-settings';
 
 /** How far ahead one claim reserves slots: a quarter second of calls per round trip to the database. */
 const HORIZON_MS = 250;
-/** Per-row CSV columns that override the campaign's settings for that target. */
-const ROW_OVERRIDES = ['audioFileUri', 'agentTarget', 'operationContext', 'subject'] as const;
-
+/** The campaign's settings with the row's overrides (checked on upload, see ROW_OVERRIDES). */
 export function targetSettings(campaignSettings: ReminderSettings, fields: Record<string, string>): ReminderSettings {
-  const settings = { ...campaignSettings };
-  for (const key of ROW_OVERRIDES) if (fields[key]) settings[key] = fields[key];
-  return settings;
+  const { audioFileUri, agentTarget, operationContext, subject, waitSeconds } = fields;
+  return {
+    ...campaignSettings,
+    ...(audioFileUri ? { audioFileUri } : {}),
+    ...(agentTarget ? { agentTarget } : {}),
+    ...(operationContext ? { operationContext } : {}),
+    ...(subject ? { subject } : {}),
+    ...(waitSeconds ? { waitSeconds: Number(waitSeconds) } : {}),
+  };
 }
 
 /**
@@ -31,6 +35,7 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
   const pollMs = deps.pollMs ?? 50;
   const inFlight = new Set<Promise<void>>();
   const lastSentAt = new Map<string, number>();
+  const pacers = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let ticking = false;
@@ -63,12 +68,23 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
     });
   }
 
+  /**
+   * Waits for a call's turn: its reserved slot, and one interval after this
+   * instance's previous call actually went out. Turns are taken one after the
+   * other per campaign, so a late event loop delays calls instead of bunching them.
+   */
+  function turn(campaignId: string, slotAt: number, interval: number): Promise<void> {
+    const next = (pacers.get(campaignId) ?? Promise.resolve()).then(async () => {
+      const earliest = Math.max(slotAt, (lastSentAt.get(campaignId) ?? -Infinity) + interval);
+      while (clock.now() < earliest) await clock.sleep(earliest - clock.now());
+      lastSentAt.set(campaignId, clock.now());
+    });
+    pacers.set(campaignId, next);
+    return next;
+  }
+
   function send(campaignId: string, call: CallRecord, slotAt: number, interval: number): void {
-    // Never closer than one interval to this instance's previous call, even when the event loop ran late.
-    const sendAt = Math.max(slotAt, (lastSentAt.get(campaignId) ?? -Infinity) + interval);
-    lastSentAt.set(campaignId, sendAt);
-    const work = clock
-      .sleep(Math.max(0, sendAt - clock.now()))
+    const work = turn(campaignId, slotAt, interval)
       .then(() => sendCreateCall(deps, call))
       .then(
         () => undefined,

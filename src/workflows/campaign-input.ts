@@ -11,6 +11,22 @@ export const MAX_TARGETS = 100_000;
 /** Per-row columns beyond `to`: kept for the report, and some override the campaign's settings (see targetSettings). */
 const MAX_FIELDS = 20;
 
+/** Per-row columns that override the campaign's settings for that target, checked and normalized here. */
+export const ROW_OVERRIDES: Record<string, z.ZodType<string, string>> = {
+  audioFileUri: reminderOptionsSchema.shape.audioFileUri,
+  agentTarget: z.string().transform((v, ctx) => {
+    try {
+      return parseRawId(v).rawId;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as IdentifierError).message });
+      return z.NEVER;
+    }
+  }),
+  waitSeconds: z.string().regex(/^\d+$/, 'must be a whole number of seconds').refine((v) => Number(v) >= 1 && Number(v) <= 3600, 'must be 1 to 3600'),
+  operationContext: z.string().max(256),
+  subject: z.string().max(256),
+};
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 
 const targetSchema = z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean()]).transform(String));
@@ -83,16 +99,14 @@ export function campaignTargets(input: CampaignInput): NewTarget[] {
       throw new ValidationError(`${where(i)}.to: ${to} is already ${where(first)}`, [{ field: `${where(i)}.to`, message: 'duplicate target' }]);
     }
     seen.set(rawId, i);
-    if (fields.audioFileUri !== undefined) {
-      const ok = reminderOptionsSchema.shape.audioFileUri.safeParse(fields.audioFileUri).success;
-      if (!ok) throw new ValidationError(`${where(i)}.audioFileUri: must be an http(s) URL`, [{ field: `${where(i)}.audioFileUri`, message: 'must be an http(s) URL' }]);
-    }
-    if (fields.agentTarget !== undefined) {
-      try {
-        fields.agentTarget = parseRawId(fields.agentTarget).rawId;
-      } catch (err) {
-        throw new ValidationError(`${where(i)}.agentTarget: ${(err as Error).message}`, [{ field: `${where(i)}.agentTarget`, message: (err as Error).message }]);
+    for (const [key, check] of Object.entries(ROW_OVERRIDES)) {
+      if (fields[key] === undefined) continue;
+      const result = check.safeParse(fields[key]);
+      if (!result.success) {
+        const message = result.error.issues[0].message;
+        throw new ValidationError(`${where(i)}.${key}: ${message}`, [{ field: `${where(i)}.${key}`, message }]);
       }
+      fields[key] = result.data;
     }
     return { rowNo: i + 1, target: rawId, fields };
   });
