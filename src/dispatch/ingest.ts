@@ -112,7 +112,9 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
       });
       if (flushing) return;
       flushing = true;
-      void flush();
+      // Not at once: a SQLite commit blocks the event loop, so a flush started now would commit this
+      // body alone while the bodies read in the same turn wait. On the next turn they share the commit.
+      setImmediate(() => void flush());
     });
   };
 }
