@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { createLogger } from '../../src/logger';
 import { referenceSign } from './acs-hmac-reference';
+import { eventually } from './eventually';
 
 /**
  * Real HTTP around the emulator for tests: the emulator on port 0, a
@@ -170,21 +171,9 @@ export async function control(acs: RunningEmulator, method: string, path: string
   return asResult(response);
 }
 
-/** Polls until `probe` returns something truthy; fails with `what` after the deadline. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Polls until `probe` returns something truthy (see eventually.ts). */
+export const waitFor = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> =>
+  eventually(what, async () => (await probe()) || undefined, timeoutMs) as Promise<NonNullable<T>>;
 
 export const SOURCE = '8:acs:emulator-test_source';
 
@@ -199,4 +188,19 @@ export function createCallBody(callbackUri: string, target: unknown, extra: Reco
     alternateCallerId: { value: '+18005550100' },
     ...extra,
   };
+}
+
+/** Starts an emulator and a receiver for the whole file, and stops them after it; `use` receives both. */
+export function useEmulatorAndReceiver(options: Partial<EmulatorOptions>, use: (acs: RunningEmulator, rx: Receiver) => void): void {
+  let acs: RunningEmulator;
+  let rx: Receiver;
+  beforeAll(async () => {
+    acs = await startEmulator(options);
+    rx = await startReceiver();
+    use(acs, rx);
+  });
+  afterAll(async () => {
+    await acs.close();
+    await rx.close();
+  });
 }

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createEmulator, EmulatorOptions } from '../../src/emulator';
-import { createLogger } from '../../src/logger';
+import type { EmulatorOptions } from '../../src/emulator';
+import { startEmulator as startHarnessEmulator } from './emulator-harness';
 
 export interface RunningEmulator {
   url: string;
@@ -15,21 +12,13 @@ export interface RunningEmulator {
 }
 
 /** An emulator of its own on port 0, for tests whose service process comes and goes while calls continue. */
-export async function startEmulator(options: Partial<EmulatorOptions> = {}, port = 0): Promise<RunningEmulator> {
-  const accessKey = randomBytes(32).toString('base64');
-  const emulator = createEmulator({ accessKey, logger: createLogger({ level: 'silent' }), timeScale: 0.01, ...options });
-  const server = http.createServer(emulator.app);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  const running = await startHarnessEmulator(options);
   return {
-    url,
-    accessKey,
-    connectionString: emulator.connectionString(url),
-    control: () => request.agent(url),
-    close: async () => {
-      await emulator.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    url: running.baseUrl,
+    accessKey: running.accessKey,
+    connectionString: running.emulator.connectionString(running.baseUrl),
+    control: () => request.agent(running.baseUrl),
+    close: running.close,
   };
 }

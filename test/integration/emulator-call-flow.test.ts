@@ -4,9 +4,7 @@ import {
   control,
   createCallBody,
   SOURCE,
-  startEmulator,
-  startReceiver,
-  waitFor,
+  useEmulatorAndReceiver, waitFor,
   type Receiver,
   type RunningEmulator,
 } from '../helpers/emulator-harness';
@@ -19,14 +17,7 @@ let acs: RunningEmulator;
 let rx: Receiver;
 let n = 0;
 
-beforeAll(async () => {
-  acs = await startEmulator({ timeScale: 0.01 });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await acs.close();
-  await rx.close();
-});
+useEmulatorAndReceiver({ timeScale: 0.01 }, (a, r) => ((acs = a), (rx = r)));
 
 /** A fresh callback path per call keeps the receiver's view of each call separate. */
 function callbackPath(): string {

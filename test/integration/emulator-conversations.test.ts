@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { assertSeedShaped, describeEvent } from '../helpers/emulator-events';
-import { callApi, control, SOURCE, startEmulator, startReceiver, waitFor, type Receiver, type RunningEmulator } from '../helpers/emulator-harness';
+import { callApi, control, SOURCE, useEmulatorAndReceiver, waitFor, type Receiver, type RunningEmulator } from '../helpers/emulator-harness';
 
 let acs: RunningEmulator;
 let rx: Receiver;
 
-beforeAll(async () => {
-  acs = await startEmulator({ timeScale: 0.01 });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await acs.close();
-  await rx.close();
-});
+useEmulatorAndReceiver({ timeScale: 0.01 }, (a, r) => ((acs = a), (rx = r)));
 
 const ALICE = '8:acs:emulator-test_alice';
 const BOB = '+14255550201';

@@ -4,9 +4,7 @@ import {
   callApi,
   control,
   createCallBody,
-  startEmulator,
-  startReceiver,
-  waitFor,
+  useEmulatorAndReceiver, waitFor,
   type Receiver,
   type RunningEmulator,
 } from '../helpers/emulator-harness';
@@ -14,14 +12,7 @@ import {
 let acs: RunningEmulator;
 let rx: Receiver;
 
-beforeAll(async () => {
-  acs = await startEmulator({ timeScale: 0.01 });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await acs.close();
-  await rx.close();
-});
+useEmulatorAndReceiver({ timeScale: 0.01 }, (a, r) => ((acs = a), (rx = r)));
 beforeEach(async () => {
   expect((await control(acs, 'POST', '/reset')).status).toBe(200);
   rx.respond(() => 200);

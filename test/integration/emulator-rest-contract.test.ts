@@ -5,9 +5,7 @@ import {
   callApi,
   control,
   createCallBody,
-  startEmulator,
-  startReceiver,
-  waitFor,
+  useEmulatorAndReceiver, waitFor,
   type Receiver,
   type RunningEmulator,
 } from '../helpers/emulator-harness';
@@ -15,15 +13,8 @@ import {
 let acs: RunningEmulator;
 let rx: Receiver;
 
-beforeAll(async () => {
-  // A long no-answer timeout keeps "never" legs ringing for the whole file.
-  acs = await startEmulator({ timeScale: 0.01, noAnswerTimeoutMs: 10_000_000 });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await acs.close();
-  await rx.close();
-});
+// A long no-answer timeout keeps "never" legs ringing for the whole file.
+useEmulatorAndReceiver({ timeScale: 0.01, noAnswerTimeoutMs: 10_000_000 }, (a, r) => ((acs = a), (rx = r)));
 
 const body = (target = '+14255550123', extra: Record<string, unknown> = {}) =>
   createCallBody(`${rx.baseUrl}/cb/${randomUUID()}`, { phoneNumber: { value: target } }, extra);

@@ -1,19 +1,12 @@
 import { describeEvent } from '../helpers/emulator-events';
-import { callApi, control, createCallBody, startEmulator, startReceiver, waitFor, type Receiver, type RunningEmulator } from '../helpers/emulator-harness';
+import { callApi, control, createCallBody, useEmulatorAndReceiver, waitFor, type Receiver, type RunningEmulator } from '../helpers/emulator-harness';
 
 /** Many calls at once: each leg's events stay in order, legs do not interfere, and memory stays bounded. */
 
 let acs: RunningEmulator;
 let rx: Receiver;
 
-beforeAll(async () => {
-  acs = await startEmulator({ timeScale: 0.01, maxEndedLegs: 50, requestLogLimit: 100 });
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await acs.close();
-  await rx.close();
-});
+useEmulatorAndReceiver({ timeScale: 0.01, maxEndedLegs: 50, requestLogLimit: 100 }, (a, r) => ((acs = a), (rx = r)));
 
 const CALLS = 300;
 const LIFE = ['callState Establishing conv=null', 'callState Established conv=set', 'callState Terminating conv=set', 'callState Terminated conv=set'];
