@@ -6,15 +6,20 @@ import { httpUrlSchema } from './api-schemas';
 
 /** Bodies and queries of the control API under /emulator. */
 
-export const dtmfSchema = z
-  .strictObject({
-    keys: z
-      .string()
-      .regex(/^[0-9*#A-D]{1,64}$/, 'must be 1 to 64 of 0-9 * # A B C D')
-      .optional(),
-    tones: z.array(z.enum(TONES)).min(1).max(64).optional(),
-  })
-  .refine((b) => (b.keys === undefined) !== (b.tones === undefined), { message: 'give exactly one of keys or tones' });
+/** Keys as a person types them ("12#") or as event tone names, never both. */
+export const keysOrTones = {
+  keys: z
+    .string()
+    .regex(/^[0-9*#A-D]{1,64}$/, 'must be 1 to 64 of 0-9 * # A B C D')
+    .optional(),
+  tones: z.array(z.enum(TONES)).min(1).max(64).optional(),
+};
+export const exactlyOneOfKeysOrTones = [
+  (b: { keys?: string; tones?: string[] }) => (b.keys === undefined) !== (b.tones === undefined),
+  { message: 'give exactly one of keys or tones' },
+] as const;
+
+export const dtmfSchema = z.strictObject(keysOrTones).refine(...exactlyOneOfKeysOrTones);
 
 export const audioSchema = z.strictObject({ audioFileUri: httpUrlSchema, durationMs });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TONES } from '../events/types';
+import { exactlyOneOfKeysOrTones, keysOrTones } from './control-schemas';
 import { durationMs, rawIdSchema } from './validation';
 
 /**
@@ -11,16 +11,7 @@ import { durationMs, rawIdSchema } from './validation';
  * dtmf and hangUpAfterMs count from the moment the call is Established (for an
  * invitee: from joining; hanging up then means leaving the conversation).
  */
-const keyPressSchema = z
-  .strictObject({
-    afterMs: durationMs,
-    keys: z
-      .string()
-      .regex(/^[0-9*#A-D]{1,64}$/, 'must be 1 to 64 of 0-9 * # A B C D')
-      .optional(),
-    tones: z.array(z.enum(TONES)).min(1).max(64).optional(),
-  })
-  .refine((k) => (k.keys === undefined) !== (k.tones === undefined), { message: 'give exactly one of keys or tones' });
+const keyPressSchema = z.strictObject({ afterMs: durationMs, ...keysOrTones }).refine(...exactlyOneOfKeysOrTones);
 
 const resultInfoSchema = z.strictObject({
   code: z.number().int(),
