@@ -6,7 +6,7 @@ import type { DatabaseConfig } from '../src/config';
 import type { BenchContext } from './lib/context';
 import { BenchDatabase, DatabaseKind, freshDatabase } from './lib/databases';
 import { LoadResult, runLoad } from './lib/load';
-import { NodeProcess, ROOT } from './lib/processes';
+import { cpuSecondsOf, NodeProcess, ROOT } from './lib/processes';
 import { callbackPath, startBare, startCallhook } from './lib/services';
 import { fixed } from './lib/stats';
 
@@ -22,6 +22,8 @@ export interface IngestFigures {
   rounds: number[];
   /** p99 of the round with the median rate. */
   peakP99: number;
+  /** CPU time the server process spent per answered request over the peak rounds (µs): what it costs, whatever the neighbours do. */
+  cpuMicrosPerRequest: number;
   /** A fixed rate at half of callhook's peak; the bare app is measured at the same rate. */
   half: LoadResult;
 }
@@ -112,14 +114,17 @@ async function countInbox(db: BenchDatabase): Promise<number> {
 interface Target {
   label: string;
   url: string;
+  pid: number;
+  cpuSeconds: number;
+  answered: number;
   next: () => { path: string; body: string };
   accepted: number;
   duplicates: number;
   rounds: LoadResult[];
 }
 
-function target(label: string, url: string, calls: Call[]): Target {
-  return { label, url, next: requestSource(calls), accepted: 0, duplicates: 0, rounds: [] };
+function target(label: string, proc: { url: string; pid: number }, calls: Call[]): Target {
+  return { label, url: proc.url, pid: proc.pid, cpuSeconds: 0, answered: 0, next: requestSource(calls), accepted: 0, duplicates: 0, rounds: [] };
 }
 
 async function load(ctx: BenchContext, t: Target, stepName: string, seconds: number, overallRate?: number): Promise<LoadResult> {
@@ -148,7 +153,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 function peakOf(t: Target): Omit<IngestFigures, 'half'> {
   const rounds = t.rounds.map((r) => r.rps);
   const peakRps = median(rounds);
-  return { peakRps, rounds, peakP99: t.rounds.find((r) => r.rps === peakRps)!.p99 };
+  return { peakRps, rounds, peakP99: t.rounds.find((r) => r.rps === peakRps)!.p99, cpuMicrosPerRequest: (t.cpuSeconds * 1e6) / t.answered };
 }
 
 const UNUSED_ACS = `endpoint=http://127.0.0.1:9;accesskey=${Buffer.from('bench-unused-key').toString('base64')}`;
@@ -173,19 +178,25 @@ export async function benchIngest(ctx: BenchContext): Promise<IngestResults> {
     processes.push(bareProcess);
     const bareCalls = Array.from({ length: CALLS }, () => ({ id: randomUUID(), leg: randomUUID(), path: '' }));
     for (const call of bareCalls) call.path = callbackPath(call.id);
-    const bare = target('bare Express', bareProcess.url, bareCalls);
+    const bare = target('bare Express', bareProcess, bareCalls);
     for (const kind of ctx.databases) {
       const db = await freshDatabase(kind, ctx.postgresUrl);
       databases.push(db);
       const calls = await createCalls(db);
       const service = await startCallhook({ DATABASE_URL: db.url, DISPATCH_CONCURRENCY: '0', ACS_CONNECTION_STRING: UNUSED_ACS }, ctx.service);
       processes.push(service);
-      services.push({ kind, db, t: target(`callhook ${kind}`, service.url, calls) });
+      services.push({ kind, db, t: target(`callhook ${kind}`, service, calls) });
     }
     const all = [bare, ...services.map((s) => s.t)];
     for (const t of all) await load(ctx, t, `ingest ${t.label}: warm-up`, 2);
     for (let round = 1; round <= rounds; round++) {
-      for (const t of all) t.rounds.push(await load(ctx, t, `ingest ${t.label}: peak, round ${round}/${rounds}`, seconds));
+      for (const t of all) {
+        const cpuBefore = cpuSecondsOf(t.pid) ?? NaN;
+        const result = await load(ctx, t, `ingest ${t.label}: peak, round ${round}/${rounds}`, seconds);
+        t.cpuSeconds += (cpuSecondsOf(t.pid) ?? NaN) - cpuBefore;
+        t.answered += result.answered;
+        t.rounds.push(result);
+      }
     }
     const halfByDatabase: IngestResults['bare']['halfByDatabase'] = {};
     const callhook: IngestResults['callhook'] = [];

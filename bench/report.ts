@@ -48,7 +48,7 @@ function ingestTable(r: IngestResults): string {
   const base = r.bare.peakRps;
   const spread = (rounds: number[]) => (rounds.length > 1 ? ` (${Math.round(Math.min(...rounds))}–${Math.round(Math.max(...rounds))})` : '');
   const rows = [
-    ['bare Express 5 (parse JSON, answer 200)', '—', `${fixed(base, 0)}${spread(r.bare.rounds)}`, '1.00×', `${r.bare.peakP99}`, fixed(r.bare.half.rps, 0), `${r.bare.half.p50}`, `${r.bare.half.p99}`, '—'],
+    ['bare Express 5 (parse JSON, answer 200)', '—', `${fixed(base, 0)}${spread(r.bare.rounds)}`, '1.00×', fixed(r.bare.cpuMicrosPerRequest, 0), '1.00×', `${r.bare.peakP99}`, fixed(r.bare.half.rps, 0), `${r.bare.half.p50}`, `${r.bare.half.p99}`, '—'],
     ...r.callhook.flatMap((c) => {
       const bareSame = r.bare.halfByDatabase[c.database];
       return [
@@ -57,20 +57,22 @@ function ingestTable(r: IngestResults): string {
           c.database,
           `${fixed(c.figures.peakRps, 0)}${spread(c.figures.rounds)}`,
           ratio(c.figures.peakRps, base),
+          fixed(c.figures.cpuMicrosPerRequest, 0),
+          ratio(r.bare.cpuMicrosPerRequest, c.figures.cpuMicrosPerRequest),
           `${c.figures.peakP99}`,
           fixed(c.figures.half.rps, 0),
           `${c.figures.half.p50}`,
           `${c.figures.half.p99}`,
           `${c.acknowledged} / ${c.committed}`,
         ],
-        ...(bareSame ? [['bare Express 5 at the same fixed rate', '—', '', '', '', fixed(bareSame.rps, 0), `${bareSame.p50}`, `${bareSame.p99}`, '—']] : []),
+        ...(bareSame ? [['bare Express 5 at the same fixed rate', '—', '', '', '', '', '', fixed(bareSame.rps, 0), `${bareSame.p50}`, `${bareSame.p99}`, '—']] : []),
       ];
     }),
   ];
   return table(
-    ['Server', 'Database', 'Peak req/s, median (range)', 'Ratio to bare', 'p99 at peak (ms)', 'Fixed rate (req/s)', 'p50 (ms)', 'p99 (ms)', 'Acknowledged / in inbox'],
+    ['Server', 'Database', 'Peak req/s, median (range)', 'Ratio to bare', 'CPU µs per request', 'Ratio to bare (bare CPU / CPU)', 'p99 at peak (ms)', 'Fixed rate (req/s)', 'p50 (ms)', 'p99 (ms)', 'Acknowledged / in inbox'],
     rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
 

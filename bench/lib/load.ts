@@ -9,6 +9,8 @@ export interface LoadResult {
   max: number;
   ok: number;
   non2xx: number;
+  /** Answers read, counted one by one. */
+  answered: number;
   errors: number;
   timeouts: number;
 }
@@ -32,6 +34,7 @@ export interface LoadOptions {
  * should have been sent), so p99 at a fixed rate is honest.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  let answered = 0;
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -46,7 +49,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           const { path, body } = options.next();
           return { ...request, path, body };
         },
-        onResponse: options.onResponse && ((status: number, body: string) => options.onResponse!(status, body)),
+        onResponse: (status: number, body: string) => {
+          answered += 1;
+          options.onResponse?.(status, body);
+        },
       },
     ],
   });
@@ -61,6 +67,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     max: result.latency.max,
     ok: result['2xx'],
     non2xx: result.non2xx,
+    answered,
     errors: result.errors,
     timeouts: result.timeouts,
   };
