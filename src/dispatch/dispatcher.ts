@@ -166,9 +166,16 @@ export function createDispatcher(options: DispatcherOptions) {
     return outcome;
   }
 
+  // Every commit and every finished call wakes the dispatcher; one tick per turn of the event loop
+  // serves all the wakes of that turn (it sees everything committed before it runs).
+  let wakeQueued = false;
   function wake(): void {
-    if (!running) return;
-    setImmediate(() => void tick());
+    if (!running || wakeQueued) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      void tick();
+    });
   }
 
   return {
