@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import express, { type Express } from 'express';
 import { formatConnectionString } from '../client/connection-string';
 import { systemClock } from '../clock';
@@ -37,6 +38,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const timers = createTimers(clock, resolved.timeScale, (err) => logger.error({ err }, 'emulator timer failed'));
   const faults = createFaultState(options.random ?? Math.random);
   const closing = new AbortController();
+  // Each REST answer held back by the response-delay fault listens to it.
+  setMaxListeners(0, closing.signal);
 
   const ctx: EmulatorContext = {
     options: resolved,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { EmittedEvent } from '../events';
@@ -28,6 +29,8 @@ interface Generation {
 
 function newGeneration(): Generation {
   const controller = new AbortController();
+  // Every pending delivery of every leg listens to it: thousands is the normal case, not a leak.
+  setMaxListeners(0, controller.signal);
   return { controller, signal: controller.signal, stats: emptyStats() };
 }
 
