@@ -9,7 +9,7 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  machine: Machine & { loadBefore: string; loadAfter: string };
+  machine: Machine & { loadBefore: string; loadAfter: string; /** Share of the run during which some task waited for a CPU. */ cpuPressure: number };
   ingest?: IngestResults;
   followUp?: FollowUpResults;
   campaign?: CampaignResults;
@@ -39,6 +39,7 @@ function machineTable(m: BenchResults['machine']): string {
       ['SQLite', m.sqlite],
       ['PostgreSQL', m.postgres],
       ['Load average (1, 5, 15 min) before / after', `${m.loadBefore} / ${m.loadAfter}`],
+      ['CPU pressure during the run (time some task waited for a CPU)', Number.isFinite(m.cpuPressure) ? `${(m.cpuPressure * 100).toFixed(0)}%` : 'n/a'],
     ],
     ['l', 'l'],
   );

@@ -59,6 +59,15 @@ function parseArgs(argv: string[]) {
 
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
+/** Microseconds during which some task waited for a CPU (Linux pressure stall information), or NaN. */
+function cpuStallMicros(): number {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const progress = createProgress();
@@ -88,9 +97,11 @@ async function main(): Promise<void> {
 
   const startedAt = new Date().toISOString();
   const loadBefore = loadAverage();
+  const stallBefore = cpuStallMicros();
+  const started = Date.now();
   const machine = await describeMachine(databases.includes('postgres') ? postgresUrl : undefined);
   progress.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memory}, Node ${machine.node}; load average ${loadBefore}`);
-  const results: BenchResults = { startedAt, finishedAt: '', quick: options.quick, machine: { ...machine, loadBefore, loadAfter: '' }, errors: [] };
+  const results: BenchResults = { startedAt, finishedAt: '', quick: options.quick, machine: { ...machine, loadBefore, loadAfter: '', cpuPressure: NaN }, errors: [] };
   const jsonFile = path.join(resultsDir, `${stamp}.json`);
   const save = () => fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   const run = (b: Bench) => options.only.includes(b);
@@ -112,6 +123,7 @@ async function main(): Promise<void> {
   }
   results.finishedAt = new Date().toISOString();
   results.machine.loadAfter = loadAverage();
+  results.machine.cpuPressure = (cpuStallMicros() - stallBefore) / 1000 / (Date.now() - started);
   save();
   const markdown = renderResults(results);
   process.stdout.write(`\n${markdown}\n\nRaw results: ${path.relative(ROOT, jsonFile)}\n`);
