@@ -49,6 +49,8 @@ export async function startNode(options: {
   ready: RegExp;
   execArgv?: string[];
   timeoutMs?: number;
+  /** Every line of its output also goes to this file. */
+  logFile?: string;
 }): Promise<NodeProcess & { readyLine: string }> {
   const child = spawn(process.execPath, [...(options.execArgv ?? []), '--require', 'tsx/cjs', options.script], {
     cwd: ROOT,
@@ -58,6 +60,7 @@ export async function startNode(options: {
   children.add(child);
   child.on('exit', () => children.delete(child));
   const lines: string[] = [];
+  const log = options.logFile ? fs.createWriteStream(options.logFile) : undefined;
   let onReady: (line: string) => void = () => undefined;
   const ready = new Promise<string>((resolve) => (onReady = resolve));
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -66,6 +69,7 @@ export async function startNode(options: {
       const parts = (rest + chunk.toString('utf8')).split('\n');
       rest = parts.pop() ?? '';
       for (const line of parts) {
+        log?.write(`${line}\n`);
         lines.push(line);
         if (lines.length > 200) lines.shift();
         if (options.ready.test(line)) onReady(line);

@@ -20,6 +20,8 @@ export interface RunOptions {
   execArgv?: string[];
   /** Extra environment, after the benchmark's own. */
   env?: Record<string, string>;
+  /** Keep the service's whole output in this file. */
+  logFile?: string;
 }
 
 /** callhook as `npm start` runs it (src/server.ts), in its own process. */
@@ -29,6 +31,7 @@ export async function startCallhook(env: Record<string, string>, options: RunOpt
     name: 'callhook',
     script: 'src/server.ts',
     execArgv: options.execArgv,
+    logFile: options.logFile,
     ready: /"callhook listening"/,
     env: {
       PORT: String(port),
