@@ -35,8 +35,10 @@ function maxOverlap(intervals: Array<[number, number]>): number {
   return max;
 }
 
-describe.each(DATABASE_KINDS)('a 1,000-target campaign against the emulator (%s)', (kind) => {
-  const TARGETS = 1000;
+describe.each(DATABASE_KINDS)('a large campaign against the emulator (%s)', (kind) => {
+  // The 1,000-target run is the SQLite one; on Postgres, whose every statement is a network round trip,
+  // 300 targets prove the same properties in a third of the time (multi-instance.test.ts adds 300 more).
+  const TARGETS = kind === 'sqlite' ? 1000 : 300;
   const CPS = 50;
   const MAX_CONCURRENT = 60;
   let emulator: RunningEmulator;
