@@ -4,7 +4,6 @@ import { fromJson, toJson } from './json';
 export type CallKind = 'call' | 'conversation';
 /** Our view of the call leg; `creating` until the create-call (or join) request has answered. */
 export type CallStateName = 'creating' | 'establishing' | 'established' | 'terminating' | 'terminated' | 'failed';
-export const TERMINAL_STATES: readonly CallStateName[] = ['terminated', 'failed'];
 
 export interface CallRecord {
   id: string;

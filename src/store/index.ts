@@ -39,7 +39,7 @@ function repos(db: Db, now: () => number): Repos {
   };
 }
 
-export function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Store {
+function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Store {
   return {
     ...repos(db, now),
     db,

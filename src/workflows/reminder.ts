@@ -21,7 +21,7 @@ interface ReminderState {
 
 const NO_KEY = 'no-key';
 const INVITE_TIMEOUT = 'invite-timeout';
-export const WATCHDOG = 'watchdog';
+const WATCHDOG = 'watchdog';
 /** After a watchdog's hang-up, how long to wait for Terminated before closing the call here. */
 const HANGUP_GRACE_SECONDS = 60;
 /** ResultInfo of a playback stopped by CancelMediaProcessing: expected, not an error. */
