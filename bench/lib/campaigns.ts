@@ -1,31 +1,9 @@
+import { AGENT_DOWN, AGENT_OK, BEHAVIOURS, Behaviour, campaignCsv } from '../../test/helpers/callee-behaviours';
 import type { Step } from './progress';
 import { Callhook, EmulatorProcess, inParallel } from './services';
 import { sleep } from './stats';
 
 export const AUDIO = 'https://media.example.com/outage.wav';
-export const AGENT_OK = '8:acs:bench-agent-available';
-export const AGENT_DOWN = '8:acs:bench-agent-unreachable';
-
-/** What a kind of target does when called, and what the campaign must conclude about it (as in test/e2e/campaign.test.ts). */
-export interface Behaviour {
-  name: string;
-  script: Record<string, unknown>;
-  agent?: string;
-  /** Seconds to wait for a key, when not the default. */
-  wait?: number;
-  outcome: string;
-  attempts: number;
-}
-
-export const BEHAVIOURS: Behaviour[] = [
-  { name: 'acknowledges', script: { dtmf: [{ afterMs: 300, keys: '2' }] }, outcome: 'answered-acknowledged', attempts: 1 },
-  { name: 'talks to an agent', script: { dtmf: [{ afterMs: 300, keys: '1' }] }, agent: AGENT_OK, outcome: 'connected-to-agent', attempts: 1 },
-  { name: 'presses nothing', script: {}, wait: 1, outcome: 'no-response', attempts: 1 },
-  { name: 'never answers', script: { answer: 'never' }, outcome: 'not-answered', attempts: 2 },
-  { name: 'rejects', script: { answer: 'reject' }, outcome: 'not-answered', attempts: 2 },
-  { name: 'asks for an unreachable agent', script: { dtmf: [{ afterMs: 300, keys: '1' }] }, agent: AGENT_DOWN, outcome: 'agent-unavailable', attempts: 1 },
-];
-
 /**
  * A lighter mix than the e2e test: most people acknowledge or reject, a few
  * wait out the timer or need an agent. Deterministic by row, so two runs
@@ -95,12 +73,7 @@ export async function runCampaign(
   step: Step,
 ): Promise<CampaignRun> {
   const { rows } = options;
-  // Only the silent callees get a 1 s wait (to keep runs short); the others keep the default 30 s, as people would,
-  // so a key delivered late under load is still a key, and "off script" counts mistakes, not a configured race.
-  const csv = [
-    'to,agentTarget,waitSeconds,group',
-    ...rows.map(({ to, behaviour }) => `${to},${behaviour.agent ?? ''},${behaviour.wait ?? ''},${behaviour.name}`),
-  ].join('\n');
+  const csv = campaignCsv(rows);
   const created = await service.api<CampaignView>('POST', '/api/campaigns', {
     name: options.name,
     audioFileUri: AUDIO,

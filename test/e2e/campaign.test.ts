@@ -1,21 +1,9 @@
+import { AGENT_DOWN, AGENT_OK, BEHAVIOURS, campaignCsv } from '../helpers/callee-behaviours';
 import { DATABASE_KINDS } from '../helpers/databases';
 import { RunningEmulator, startEmulator } from '../helpers/emulator';
 import { eventually, startTestService, TestService } from '../helpers/service';
 
 const AUDIO = 'https://media.example.com/outage.wav';
-const AGENT_OK = '8:acs:agent-available';
-const AGENT_DOWN = '8:acs:agent-unreachable';
-
-/** What each kind of target does when called, and what the campaign must conclude about it. */
-const BEHAVIOURS = [
-  { name: 'acknowledges', script: { dtmf: [{ afterMs: 300, keys: '2' }] }, outcome: 'answered-acknowledged', attempts: 1 },
-  { name: 'talks to an agent', script: { dtmf: [{ afterMs: 300, keys: '1' }] }, agent: AGENT_OK, outcome: 'connected-to-agent', attempts: 1 },
-  { name: 'presses nothing', script: {}, wait: 1, outcome: 'no-response', attempts: 1 },
-  { name: 'never answers', script: { answer: 'never' }, outcome: 'not-answered', attempts: 2 },
-  { name: 'rejects', script: { answer: 'reject' }, outcome: 'not-answered', attempts: 2 },
-  { name: 'asks for an unreachable agent', script: { dtmf: [{ afterMs: 300, keys: '1' }] }, agent: AGENT_DOWN, outcome: 'agent-unavailable', attempts: 1 },
-] as const;
-
 /** The largest number of entries of `times` (sorted ms) inside any window [t, t + windowMs). */
 export function maxInWindow(times: number[], windowMs: number): number {
   let max = 0;
@@ -69,11 +57,7 @@ describe.each(DATABASE_KINDS)('a large campaign against the emulator (%s)', (kin
     for (const { to, behaviour } of rows) {
       await emulator.control().post('/emulator/scripts').send({ target: to, ...behaviour.script }).expect(201);
     }
-    // Only the silent callees get a short wait, so a loaded machine delivering a key late cannot turn it into no-response.
-    const csv = [
-      'to,agentTarget,waitSeconds,group',
-      ...rows.map(({ to, behaviour }) => `${to},${'agent' in behaviour ? behaviour.agent : ''},${'wait' in behaviour ? behaviour.wait : ''},${behaviour.name}`),
-    ].join('\n');
+    const csv = campaignCsv(rows);
     const created = await t
       .api()
       .post('/api/campaigns')
