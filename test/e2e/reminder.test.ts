@@ -75,7 +75,8 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     expect(ended.outcome).toBe('connected-to-agent');
   });
 
-  it('retries a failing agent invite twice, then hangs up with outcome agent-unavailable', async () => {
+  /** The callee presses 1 and the agent cannot be reached: the outcome and the exact requests must not vary. */
+  async function agentUnavailableCall() {
     const to = nextNumber();
     await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
     await script(AGENT, { answer: 'fail' });
@@ -83,6 +84,11 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     const call = await finished(placed.id);
     expect(call.outcome).toBe('agent-unavailable');
     expect(await followUps(placed.callLegId)).toEqual(AGENT_UNAVAILABLE_REQUESTS);
+    return placed;
+  }
+
+  it('retries a failing agent invite twice, then hangs up with outcome agent-unavailable', async () => {
+    await agentUnavailableCall();
   });
 
   it('hangs up on a key with no action, outcome answered-other-key', async () => {
@@ -124,13 +130,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
 
   it('reaches the same outcome with the same follow-up requests when every event is delivered twice and out of order', async () => {
     await t.emulator().put('/emulator/faults').send({ duplicateRate: 1, reorderRate: 1 }).expect(200);
-    const to = nextNumber();
-    await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
-    await script(AGENT, { answer: 'fail' });
-    const placed = await place(to);
-    const call = await finished(placed.id);
-    expect(call.outcome).toBe('agent-unavailable');
-    expect(await followUps(placed.callLegId)).toEqual(AGENT_UNAVAILABLE_REQUESTS);
+    const placed = await agentUnavailableCall();
     type Emitted = { attempts: Array<{ status: number | null; duplicate?: true }>; reordered?: true };
     // The last duplicate copies may still be on their way when the outcome is decided.
     const emitted = await eventually('every event and its duplicate to be delivered', async () => {

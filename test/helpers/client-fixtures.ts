@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger';
 import { createCallAutomationClient, CallAutomationClientDeps } from '../../src/client/client';
 import type { RequestRecord } from '../../src/client/recorder';
 import { createRecordingClock } from './recording-clock';
+import { startScriptedAcsServer, type ScriptedAcsServer } from './scripted-acs-server';
 
 /** A fresh base64 access key, like the one in a connection string. */
 export function newAccessKey(): string {
@@ -43,4 +44,19 @@ export function createTestClient(
     ...overrides,
   });
   return { client, sleeps, records, logLines: lines };
+}
+
+/** A fresh scripted server and a client of ours pointed at it for every test; `use` receives both. */
+export function useScriptedServerAndClient(accessKey: string, use: (server: ScriptedAcsServer, harness: ReturnType<typeof createTestClient>) => void): void {
+  let server: ScriptedAcsServer;
+  let harness: ReturnType<typeof createTestClient>;
+  beforeEach(async () => {
+    server = await startScriptedAcsServer(accessKey);
+    harness = createTestClient(server.url, accessKey);
+    use(server, harness);
+  });
+  afterEach(async () => {
+    harness.client.close();
+    await server.close();
+  });
 }

@@ -3,8 +3,8 @@ import { CallAutomationError } from '../../src/client/errors';
 import { OPERATIONS } from '../../src/client/types';
 import { ValidationError } from '../../src/errors';
 import { systemClock } from '../../src/clock';
-import { createCapturingLogger, createTestClient, newAccessKey } from '../helpers/client-fixtures';
-import { startScriptedAcsServer, ScriptedAcsServer } from '../helpers/scripted-acs-server';
+import { createCapturingLogger, createTestClient, newAccessKey, useScriptedServerAndClient } from '../helpers/client-fixtures';
+import type { ScriptedAcsServer } from '../helpers/scripted-acs-server';
 
 const accessKey = newAccessKey();
 const CALLBACK_TOKEN = 'cb-token-must-stay-secret';
@@ -118,15 +118,7 @@ const cases: Record<string, Case> = {
 let server: ScriptedAcsServer;
 let harness: ReturnType<typeof createTestClient>;
 
-beforeEach(async () => {
-  server = await startScriptedAcsServer(accessKey);
-  harness = createTestClient(server.url, accessKey);
-});
-
-afterEach(async () => {
-  harness.client.close();
-  await server.close();
-});
+useScriptedServerAndClient(accessKey, (s, h) => ((server = s), (harness = h)));
 
 describe('the nine operations over HTTP', () => {
   it('covers every operation of the seed', () => {

@@ -1,6 +1,6 @@
 import { CallAutomationError } from '../../src/client/errors';
-import { createTestClient, newAccessKey } from '../helpers/client-fixtures';
-import { Reply, startScriptedAcsServer, ScriptedAcsServer } from '../helpers/scripted-acs-server';
+import { createTestClient, newAccessKey, useScriptedServerAndClient } from '../helpers/client-fixtures';
+import type { Reply, ScriptedAcsServer } from '../helpers/scripted-acs-server';
 
 const accessKey = newAccessKey();
 const playBody = { audioFileUri: 'https://audio.example/a.wav', loop: false, operationContext: 'ctx' };
@@ -9,15 +9,7 @@ const upstreamError = (code: string) => ({ code, message: `${code} happened` });
 let server: ScriptedAcsServer;
 let harness: ReturnType<typeof createTestClient>;
 
-beforeEach(async () => {
-  server = await startScriptedAcsServer(accessKey);
-  harness = createTestClient(server.url, accessKey);
-});
-
-afterEach(async () => {
-  harness.client.close();
-  await server.close();
-});
+useScriptedServerAndClient(accessKey, (s, h) => ((server = s), (harness = h)));
 
 const header = (name: string) => server.requests.map((r) => r.headers[name]);
 const caught = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as CallAutomationError);

@@ -4,7 +4,8 @@ import {
   control,
   createCallBody,
   SOURCE,
-  useEmulatorAndReceiver, waitFor,
+  useEmulatorAndReceiver,
+  waitFor,
   type Receiver,
   type RunningEmulator,
 } from '../helpers/emulator-harness';

@@ -5,7 +5,8 @@ import {
   callApi,
   control,
   createCallBody,
-  useEmulatorAndReceiver, waitFor,
+  useEmulatorAndReceiver,
+  waitFor,
   type Receiver,
   type RunningEmulator,
 } from '../helpers/emulator-harness';
