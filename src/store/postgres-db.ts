@@ -5,24 +5,43 @@ import { Db, Param, sqlFor } from './db';
 const INT8_OID = 20;
 const parseInt8 = (value: string) => Number(value);
 
-/** `?` placeholders become `$1…$n` once per distinct statement. */
-const converted = new Map<string, string>();
-function toPg(sql: string): string {
-  let out = converted.get(sql);
+interface Statement {
+  text: string;
+  /** Set for statements Postgres parses and plans once per connection, then only executes. */
+  name?: string;
+}
+
+/**
+ * Most statements are the same few dozen strings: each is prepared once per
+ * connection and then only executed, sparing the server a parse and plan per
+ * call. Statements built with a variable shape (batch inserts, optional
+ * filters) stop getting names past a bound, so no connection accumulates
+ * prepared statements without limit. Statements without parameters (DDL,
+ * migrations with several commands) use the simple protocol, unnamed.
+ */
+const MAX_NAMED = 200;
+const statements = new Map<string, Statement>();
+function toPg(sql: string, hasParams: boolean): Statement {
+  let out = statements.get(sql);
   if (out === undefined) {
     let n = 0;
-    out = sqlFor('postgres', sql).replace(/\?/g, () => `$${++n}`);
-    converted.set(sql, out);
+    const text = sqlFor('postgres', sql).replace(/\?/g, () => `$${++n}`);
+    const named = hasParams && statements.size < MAX_NAMED;
+    out = named ? { text, name: `callhook_${statements.size}` } : { text };
+    statements.set(sql, out);
   }
   return out;
 }
 
-function bind(query: (text: string, values: Param[]) => Promise<{ rows: unknown[]; rowCount: number | null }>): Omit<Db, 'tx' | 'close'> {
+type Query = (statement: Statement, values: Param[]) => Promise<{ rows: unknown[]; rowCount: number | null }>;
+
+function bind(query: Query): Omit<Db, 'tx' | 'close'> {
+  const run = (sql: string, params: Param[]) => query(toPg(sql, params.length > 0), params);
   return {
     dialect: 'postgres',
-    all: async <T>(sql: string, params: Param[] = []) => (await query(toPg(sql), params)).rows as T[],
-    get: async <T>(sql: string, params: Param[] = []) => (await query(toPg(sql), params)).rows[0] as T | undefined,
-    run: async (sql: string, params: Param[] = []) => (await query(toPg(sql), params)).rowCount ?? 0,
+    all: async <T>(sql: string, params: Param[] = []) => (await run(sql, params)).rows as T[],
+    get: async <T>(sql: string, params: Param[] = []) => (await run(sql, params)).rows[0] as T | undefined,
+    run: async (sql: string, params: Param[] = []) => (await run(sql, params)).rowCount ?? 0,
   };
 }
 
@@ -43,12 +62,12 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
   pool.on('error', () => undefined);
 
   const inClient = (client: PoolClient): Db => {
-    const db: Db = { ...bind((text, values) => client.query(text, values)), tx: (fn) => fn(db), close: async () => undefined };
+    const db: Db = { ...bind((statement, values) => client.query({ ...statement, values })), tx: (fn) => fn(db), close: async () => undefined };
     return db;
   };
 
   return {
-    ...bind((text, values) => pool.query(text, values)),
+    ...bind((statement, values) => pool.query({ ...statement, values })),
     tx: async (fn, options) => {
       const client = await pool.connect();
       try {
