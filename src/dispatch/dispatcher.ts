@@ -50,10 +50,19 @@ export function createDispatcher(options: DispatcherOptions) {
   let pollTimer: NodeJS.Timeout | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
 
+  // Timers fire at most one poll late: the earliest due time is looked up once per poll
+  // interval, not on every tick (ticks run on every commit; most would find nothing due).
+  let timersCheckedAt = -Infinity;
+  let earliestDue: number | null = null;
   async function fireTimers(): Promise<void> {
-    const due = await store.timers.nextDueAt();
-    if (due !== null && due <= clock.now()) {
-      await store.tx((r) => r.timers.fireDue(clock.now(), 500));
+    const now = clock.now();
+    if (now - timersCheckedAt >= pollMs) {
+      earliestDue = await store.timers.nextDueAt();
+      timersCheckedAt = now;
+    }
+    if (earliestDue !== null && earliestDue <= now) {
+      await store.tx((r) => r.timers.fireDue(now, 500));
+      timersCheckedAt = -Infinity;
     }
   }
 
