@@ -261,11 +261,10 @@ export function campaignsRepo(db: Db, now: () => number) {
         return 'retry';
       }
       await db.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
-      const open = await db.get<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling')",
-        [row.campaign_id],
-      );
-      if (Number(open?.n ?? 0) === 0) {
+      const open = await db.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
+        row.campaign_id,
+      ]);
+      if (!open) {
         await db.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
           at,
           at,

@@ -152,15 +152,26 @@ CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next
 CREATE INDEX calls_campaign ON calls (campaign_id) WHERE campaign_id IS NOT NULL;
 `,
   },
+  {
+    id: 4,
+    name: 'campaign target indexes for ending an attempt and claiming in order',
+    // Ending an attempt looked its target up by call id with a full scan; claiming sorted every
+    // pending target of the campaign to take the first few in (next_attempt_at, row_no) order.
+    sql: `
+CREATE INDEX campaign_targets_call ON campaign_targets (call_id) WHERE call_id IS NOT NULL;
+DROP INDEX campaign_targets_due;
+CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next_attempt_at, row_no);
+`,
+  },
 ];
 
 const LOCK_ID = 724_113_001;
 
 /** Applies what is missing, in order, each in its own transaction. Safe to run from several instances at once. */
-export async function migrate(db: Db): Promise<number[]> {
+export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]> {
   await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
   const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrations) {
     const done = await db.tx(async (tx) => {
       if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
       if (await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;

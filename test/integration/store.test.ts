@@ -1,5 +1,8 @@
 import { openStore, Store } from '../../src/store';
-import { migrate } from '../../src/store/migrations';
+import { campaignsRepo } from '../../src/store/campaigns';
+import { MIGRATIONS, migrate } from '../../src/store/migrations';
+import { openPostgres } from '../../src/store/postgres-db';
+import { openSqlite } from '../../src/store/sqlite-db';
 import { parseCallbackBody } from '../../src/events/parse';
 import { DATABASE_KINDS, freshDatabase, TestDatabase } from '../helpers/databases';
 import { fixture } from '../helpers/fixtures';
@@ -26,7 +29,47 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
   it('applies migrations once, however often it runs', async () => {
     expect(await migrate(store.db)).toEqual([]);
     const rows = await store.db.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
-    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+  });
+
+  it('upgrades a database of the previous version in place: a campaign under way goes on and completes', async () => {
+    const previous = await freshDatabase(kind);
+    try {
+      const { config } = previous;
+      const db = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+      await migrate(db, MIGRATIONS.slice(0, -1));
+      const old = campaignsRepo(db, () => now);
+      await old.create(
+        { id: 'cmp-1', name: 'outage', settings: {}, callsPerSecond: 10, maxConcurrent: 5, maxAttempts: 1, retryDelayMs: 0, retryOutcomes: [], callingWindow: null },
+        [
+          { rowNo: 1, target: '4:+14255550101', fields: {} },
+          { rowNo: 2, target: '4:+14255550102', fields: {} },
+        ],
+      );
+      const claimed = await db.tx((tx) => campaignsRepo(tx, () => now).claim('cmp-1', 1_000, now));
+      expect(claimed.map((c) => c.target.rowNo)).toEqual([1, 2]);
+      for (const { target } of claimed) await old.setCall(target.id, `call-${target.rowNo}`);
+      await db.close();
+
+      const upgraded = await openStore(config, () => now);
+      try {
+        const applied = await upgraded.db.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
+        expect(applied.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+        expect(await upgraded.tx((r) => r.campaigns.finishAttempt('call-1', 'answered-acknowledged', now))).toBe('done');
+        expect((await upgraded.campaigns.get('cmp-1'))?.status).toBe('running');
+        expect(await upgraded.tx((r) => r.campaigns.finishAttempt('call-2', 'not-answered', now))).toBe('done');
+        expect((await upgraded.campaigns.get('cmp-1'))?.status).toBe('completed');
+        const targets = await upgraded.campaigns.targets('cmp-1');
+        expect(targets.map((t) => [t.rowNo, t.status, t.outcome, t.attempts])).toEqual([
+          [1, 'done', 'answered-acknowledged', 1],
+          [2, 'done', 'not-answered', 1],
+        ]);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await previous.drop();
+    }
   });
 
   it('stores, updates and pages calls', async () => {
