@@ -33,6 +33,10 @@ export function timersRepo(db: Db) {
       ]);
     },
 
+    async cancelAll(callId: string, at: number): Promise<number> {
+      return db.run('UPDATE timers SET cancelled_at = ? WHERE call_id = ? AND fired_at IS NULL AND cancelled_at IS NULL', [at, callId]);
+    },
+
     async pending(callId: string): Promise<Array<{ id: string; kind: string; dueAt: number }>> {
       return db.all('SELECT id, kind, due_at AS "dueAt" FROM timers WHERE call_id = ? AND fired_at IS NULL AND cancelled_at IS NULL ORDER BY due_at', [
         callId,

@@ -146,7 +146,7 @@ async function onWatchdog(ctx: HandlerContext, stage: string): Promise<void> {
 }
 
 async function onTerminated(ctx: HandlerContext): Promise<void> {
-  for (const kind of [NO_KEY, INVITE_TIMEOUT, WATCHDOG]) await ctx.store.timers.cancel(ctx.call.id, kind, ctx.clock.now());
+  await ctx.store.timers.cancelAll(ctx.call.id, ctx.clock.now());
   const s = state(ctx);
   if (!s.establishedAt) await decideOutcome(ctx, 'not-answered', 'the call ended before it was answered');
   else if (s.phase === 'connecting-agent') await decideOutcome(ctx, 'agent-unavailable', 'the call ended while the agent was being invited');
