@@ -96,19 +96,16 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function drain(callId: string): Promise<void> {
-    let released = false;
     try {
       while (running) {
         const next = await store.inbox.next(callId, clock.now());
         if (!next || !next.due) break;
         if ((await handle(next.event)) === 'retry') break;
-        // Most calls have nothing more due once an event is handled: release in the same round trip as the check.
-        if ((released = await store.inbox.releaseLeaseIfIdle(owner, callId, clock.now()))) break;
       }
     } catch (err) {
       logger.error({ err, callId }, 'draining a call failed; its events stay in the inbox');
     } finally {
-      if (!released) await store.inbox.releaseLease(owner, callId).catch((err) => logger.error({ err, callId }, 'releasing a lease failed'));
+      await store.inbox.releaseLease(owner, callId).catch((err) => logger.error({ err, callId }, 'releasing a lease failed'));
     }
   }
 

@@ -122,19 +122,6 @@ export function inboxRepo(db: Db) {
       for (const id of callIds) await db.run('UPDATE calls SET lease_until = ? WHERE id = ? AND lease_owner = ?', [until, id, owner]);
     },
 
-    /**
-     * Releases the lease when the call has no event due, in one statement (the usual end of
-     * a drain: its last event handled). Returns false, keeping the lease, when one is due.
-     */
-    async releaseLeaseIfIdle(owner: string, callId: string, now: number): Promise<boolean> {
-      const released = await db.run(
-        `UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?
-           AND NOT EXISTS (SELECT 1 FROM inbox WHERE call_id = ? AND handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))`,
-        [callId, owner, callId, now],
-      );
-      return released === 1;
-    },
-
     async releaseLease(owner: string, callId: string): Promise<void> {
       await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?', [callId, owner]);
     },
