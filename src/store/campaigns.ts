@@ -128,6 +128,13 @@ function toTarget(row: TargetRow): TargetRecord {
 
 const INSERT_BATCH = 200;
 
+/**
+ * The time between two calls of a campaign. Calls are spaced 5% wider than
+ * callsPerSecond asks: the limit is counted where the calls arrive, and the
+ * scheduling and network delays of one call must not push a second over it.
+ */
+export const slotIntervalMs = (callsPerSecond: number) => 1000 / (callsPerSecond * 0.95);
+
 export interface ClaimedTarget {
   target: TargetRecord;
   attempt: number;
@@ -208,7 +215,7 @@ export function campaignsRepo(db: Db, now: () => number) {
     async claim(id: string, horizonMs: number, at: number): Promise<ClaimedTarget[]> {
       const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? {{for_update}}`, [id]);
       if (!row || row.status !== 'running') return [];
-      const interval = 1000 / Number(row.calls_per_second);
+      const interval = slotIntervalMs(Number(row.calls_per_second));
       const firstSlot = Math.max(row.next_slot_at, at);
       // Reserve only the slots that fall within the horizon, so claimed targets do not wait long for their turn.
       const slots = Math.floor((at + horizonMs - firstSlot) / interval) + 1;

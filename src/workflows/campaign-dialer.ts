@@ -2,7 +2,7 @@ import { UpstreamError } from '../errors';
 import { deterministicUuid } from '../ids';
 import type { Logger } from '../logger';
 import type { CallRecord } from '../store';
-import type { ClaimedTarget } from '../store/campaigns';
+import { slotIntervalMs, type ClaimedTarget } from '../store/campaigns';
 import { isWithinWindow } from './calling-window';
 import { CREATE_LEASE_MS, PlaceCallDeps, sendCreateCall } from './place-call';
 import type { ReminderSettings } from './reminder-settings';
@@ -43,7 +43,7 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
   async function claim(campaignId: string): Promise<Array<{ call: CallRecord; slotAt: number; interval: number }>> {
     const campaign = await store.campaigns.get(campaignId);
     if (!campaign || campaign.status !== 'running' || !isWithinWindow(campaign.callingWindow, clock.now())) return [];
-    const interval = 1000 / campaign.callsPerSecond;
+    const interval = slotIntervalMs(campaign.callsPerSecond);
     return store.tx(async (r) => {
       const now = clock.now();
       const claimed: ClaimedTarget[] = await r.campaigns.claim(campaignId, HORIZON_MS, now);
