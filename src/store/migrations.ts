@@ -169,7 +169,11 @@ const LOCK_ID = 724_113_001;
 
 /** Applies what is missing, in order, each in its own transaction. Safe to run from several instances at once. */
 export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]> {
-  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  // Under the lock too: two CREATE TABLE IF NOT EXISTS racing on Postgres can both try to create it.
+  await db.tx(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  });
   const applied: number[] = [];
   for (const migration of migrations) {
     const done = await db.tx(async (tx) => {

@@ -32,6 +32,20 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
   });
 
+  // Postgres only: several instances share a Postgres database; SQLite is one instance by definition.
+  if (kind === 'postgres')
+    it('lets several instances migrate one fresh database at once', async () => {
+      const fresh = await freshDatabase(kind);
+      try {
+        const stores = await Promise.all(Array.from({ length: 4 }, () => openStore(fresh.config, () => now)));
+        const applied = await stores[0].db.all<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id');
+        expect(applied.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+        await Promise.all(stores.map((s) => s.close()));
+      } finally {
+        await fresh.drop();
+      }
+    });
+
   it('upgrades a database of the previous version in place: a campaign under way goes on and completes', async () => {
     const previous = await freshDatabase(kind);
     try {
