@@ -167,17 +167,23 @@ CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next
 
 const LOCK_ID = 724_113_001;
 
+/** A transaction that holds the migration lock on Postgres (SQLite's write transaction is lock enough). */
+function underMigrationLock<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.tx(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
+    return fn(tx);
+  });
+}
+
 /** Applies what is missing, in order, each in its own transaction. Safe to run from several instances at once. */
 export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]> {
   // Under the lock too: two CREATE TABLE IF NOT EXISTS racing on Postgres can both try to create it.
-  await db.tx(async (tx) => {
-    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
-    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-  });
+  await underMigrationLock(db, (tx) =>
+    tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)'),
+  );
   const applied: number[] = [];
   for (const migration of migrations) {
-    const done = await db.tx(async (tx) => {
-      if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [LOCK_ID]);
+    const done = await underMigrationLock(db, async (tx) => {
       if (await tx.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;
       for (const statement of sqlFor(tx.dialect, migration.sql).split(';').map((s) => s.trim()).filter(Boolean)) {
         await tx.run(statement);
