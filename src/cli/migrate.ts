@@ -1,10 +1,8 @@
 import type { DatabaseConfig } from '../config';
 import { loadConfig } from '../config';
 import { ConfigError } from '../errors';
-import type { Db } from '../store/db';
+import { openDb } from '../store';
 import { migrate, MIGRATIONS } from '../store/migrations';
-import { openPostgres } from '../store/postgres-db';
-import { openSqlite } from '../store/sqlite-db';
 
 /** Where the database is, without credentials: the URL may carry a password. */
 function describe(database: DatabaseConfig): string {
@@ -23,7 +21,7 @@ function reason(err: unknown): string {
 
 /** Applies the missing migrations; a report line per migration, or one saying there was nothing to do. */
 export async function runMigrations(database: DatabaseConfig, write: (line: string) => void): Promise<number[]> {
-  const db: Db = database.kind === 'postgres' ? openPostgres(database.url, { max: 1 }) : openSqlite(database.path);
+  const db = openDb(database, { maxConnections: 1 });
   try {
     const applied = await migrate(db);
     const latest = MIGRATIONS[MIGRATIONS.length - 1].id;

@@ -52,9 +52,14 @@ function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Sto
   };
 }
 
+/** Opens the configured database as it is, without migrating it; `maxConnections` bounds the Postgres pool. */
+export function openDb(config: DatabaseConfig, options: { maxConnections?: number } = {}): Db {
+  return config.kind === 'postgres' ? openPostgres(config.url, { max: options.maxConnections }) : openSqlite(config.path);
+}
+
 /** Opens the configured database and brings its schema up to date. */
 export async function openStore(config: DatabaseConfig, now: () => number = Date.now): Promise<Store> {
-  const db = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+  const db = openDb(config);
   try {
     await migrate(db);
   } catch (err) {

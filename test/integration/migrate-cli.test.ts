@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openDb } from '../../src/store';
 import { MIGRATIONS } from '../../src/store/migrations';
-import { openPostgres } from '../../src/store/postgres-db';
-import { openSqlite } from '../../src/store/sqlite-db';
-import type { Db } from '../../src/store/db';
 import { DATABASE_KINDS, freshDatabase, TestDatabase } from '../helpers/databases';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -22,7 +20,7 @@ function migrateCli(databaseUrl: string) {
 }
 
 async function tablesOf(database: TestDatabase): Promise<string[]> {
-  const db: Db = database.config.kind === 'sqlite' ? openSqlite(database.config.path) : openPostgres(database.config.url, { max: 1 });
+  const db = openDb(database.config, { maxConnections: 1 });
   try {
     const rows =
       db.dialect === 'sqlite'

@@ -1,8 +1,6 @@
-import { openStore, Store } from '../../src/store';
+import { openDb, openStore, Store } from '../../src/store';
 import { campaignsRepo } from '../../src/store/campaigns';
 import { MIGRATIONS, migrate } from '../../src/store/migrations';
-import { openPostgres } from '../../src/store/postgres-db';
-import { openSqlite } from '../../src/store/sqlite-db';
 import { parseCallbackBody } from '../../src/events/parse';
 import { DATABASE_KINDS, freshDatabase, TestDatabase } from '../helpers/databases';
 import { fixture } from '../helpers/fixtures';
@@ -50,7 +48,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     const previous = await freshDatabase(kind);
     try {
       const { config } = previous;
-      const db = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+      const db = openDb(config);
       await migrate(db, MIGRATIONS.slice(0, -1));
       const old = campaignsRepo(db, () => now);
       await old.create(
