@@ -23,7 +23,8 @@ import { createCampaignDialer } from './workflows/campaign-dialer';
 import { placeReminderCall } from './workflows/place-call';
 import { resumeInterruptedCreates } from './workflows/resume-creates';
 
-const RESUME_INTERVAL_MS = 5_000;
+// Also how late a call whose create answer was lost is bound from its events (see resumeInterruptedCreates).
+const RESUME_INTERVAL_MS = 2_000;
 
 export interface RunningService {
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000. */

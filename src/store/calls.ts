@@ -151,15 +151,42 @@ export function callsRepo(db: Db, now: () => number) {
       return row && toRecord(row);
     },
 
-    /** Binds the leg the create-call (or join) answer named; events may already have moved the state on. */
-    async bindLeg(id: string, callLegId: string): Promise<CallRecord | undefined> {
+    /**
+     * Binds the leg the create-call (or join) answer named; events may already have moved the state on.
+     * Releases `owner`'s create lease only: the leg may already have been bound from its events and
+     * the call leased by a dispatcher (see bindLegsFromEvents).
+     */
+    async bindLeg(id: string, callLegId: string, owner: string): Promise<CallRecord | undefined> {
       const row = await db.get<Row>(
         `UPDATE calls SET call_leg_id = ?, state = CASE WHEN state = 'creating' THEN 'establishing' ELSE state END, updated_at = ?,
-           lease_owner = NULL, lease_until = NULL
+           lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END,
+           lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END
          WHERE id = ? RETURNING ${COLUMNS}`,
-        [callLegId, now(), id],
+        [callLegId, now(), owner, owner, id],
       );
       return row && toRecord(row);
+    },
+
+    /**
+     * Calls still `creating` whose events have arrived: the service named their leg, so the create
+     * did succeed, whatever became of its answer (a database error while binding it, a creator that
+     * crashed and whose create lease would otherwise hold the call for CREATE_LEASE_MS). Binds the leg
+     * from the first event that names one and drops the create lease, so the dispatcher can act at once.
+     */
+    async bindLegsFromEvents(limit: number): Promise<CallRecord[]> {
+      const rows = await db.all<Row>(
+        `UPDATE calls SET
+           call_leg_id = (SELECT i.call_leg_id FROM inbox i WHERE i.call_id = calls.id AND i.call_leg_id IS NOT NULL ORDER BY i.seq LIMIT 1),
+           state = 'establishing', lease_owner = NULL, lease_until = NULL, updated_at = ?
+         WHERE id IN (
+           SELECT c.id FROM calls c WHERE c.state = 'creating' AND c.call_leg_id IS NULL
+             AND EXISTS (SELECT 1 FROM inbox i WHERE i.call_id = c.id AND i.call_leg_id IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = i.call_leg_id))
+           LIMIT ? {{skip_locked}}
+         ) RETURNING ${COLUMNS}`,
+        [now(), limit],
+      );
+      return rows.map(toRecord);
     },
 
     /** Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing. */

@@ -53,7 +53,7 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
       },
       { callId: call.id, requestId: deterministicUuid(call.id, 'create-call') },
     );
-    const updated = await deps.store.calls.bindLeg(call.id, callLegId);
+    const updated = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);
     await scheduleWatchdog({ store: deps.store, clock: deps.clock, call }, 'answer', ANSWER_WATCHDOG_SECONDS);
     deps.onReady?.();
     return updated as CallRecord;
