@@ -40,7 +40,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(helmet());
+  // upgrade-insecure-requests would make a browser fetch the page's own script and
+  // style over https when it is served over plain http at a LAN address (blank page);
+  // every asset URL is relative, so over https the page never loads http anyway.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   app.use(healthRouter({ readiness: deps.readiness }));
   app.use(metricsRouter(deps.metrics.registry));
