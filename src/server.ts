@@ -31,7 +31,7 @@ export interface RunningService {
   /** Set when the emulator runs embedded. */
   emulatorUrl: string | undefined;
   store: Store;
-  /** Stops accepting, finishes in-flight requests and handlers (at most the shutdown timeout), closes the database. */
+  /** Stops accepting, finishes in-flight requests and handlers, closes the database: all of it within one SHUTDOWN_TIMEOUT_MS. */
   close(): Promise<void>;
 }
 
@@ -177,14 +177,18 @@ export async function startService(config: Config, options: { logger: Logger; cl
     store,
     close: () =>
       (closing ??= (async () => {
-        const deadline = config.shutdownTimeoutMs;
+        // One budget for the whole shutdown: a container stop gives SHUTDOWN_TIMEOUT_MS in
+        // total, so each phase gets what the ones before it left. Wall-clock on purpose:
+        // an injected test clock may never advance.
+        const endsAt = performance.now() + config.shutdownTimeoutMs;
+        const left = () => Math.max(0, Math.floor(endsAt - performance.now()));
         clearInterval(resumer);
-        await closeServer(server, deadline);
-        await dialer.stop(deadline);
-        const drained = await dispatcher.stop(deadline);
+        await closeServer(server, left());
+        await dialer.stop(left());
+        const drained = await dispatcher.stop(left());
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
         await emulator?.close();
-        await Promise.all(servers.slice(1).map((s) => closeServer(s, 1000)));
+        await Promise.all(servers.slice(1).map((s) => closeServer(s, left())));
         client.close();
         await store.close();
         logger.info('callhook stopped');
@@ -210,7 +214,12 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
+    // close() keeps to the deadline; this only catches a dependency that ignores it (a hung database close).
+    setTimeout(() => {
+      logger.error('shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting anyway');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1000).unref();
     service.close().then(
       () => process.exit(0),
       (err: unknown) => {
