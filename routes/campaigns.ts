@@ -7,7 +7,7 @@ import { jsonBody, JsonLimits, verifyUtf8 } from '../src/http/json-body';
 import { validate } from '../src/http/validate';
 import { iso } from '../src/http/views';
 import type { CampaignRecord, CampaignStatus, Store } from '../src/store';
-import { campaignFromQuery, campaignSchema, campaignTargets, MAX_TARGETS } from '../src/workflows/campaign-input';
+import { campaignFromQuery, campaignSchema, campaignTargets, csvUploadFieldName, MAX_TARGETS } from '../src/workflows/campaign-input';
 import { reminderSettings, ReminderSettings } from '../src/workflows/reminder-settings';
 
 export interface CampaignsRouterDeps {
@@ -83,8 +83,10 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
   const body: RequestHandler = (req, res, next) => (req.is(CSV_TYPES) ? csv(req, res, next) : json(req, res, next));
 
   router.post('/', body, async (req, res) => {
-    const raw = typeof req.body === 'string' ? campaignFromQuery(req.query as Record<string, unknown>, req.body) : req.body;
-    const input = validate(campaignSchema, raw ?? {});
+    const input =
+      typeof req.body === 'string'
+        ? validate(campaignSchema, campaignFromQuery(req.query as Record<string, unknown>, req.body), 'query', csvUploadFieldName)
+        : validate(campaignSchema, req.body ?? {});
     const targets = campaignTargets(input);
     const settings: ReminderSettings = reminderSettings(input, deps.defaults);
     const campaign = await store.tx((r) =>
