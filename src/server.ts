@@ -158,6 +158,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),
+    clock,
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);

@@ -16,6 +16,7 @@ const outcomesText = (view: CampaignView) =>
 
 const stateText = (view: CampaignView) => {
   const { dialling, pending } = view.progress;
+  if (view.waiting) return `${view.status}, ${view.waiting.message}, ${dialling} in progress, ${pending} pending`;
   return `${view.status}, ${dialling} in progress, ${pending} pending`;
 };
 
