@@ -180,6 +180,9 @@ describe('callhook CLI against a running service', () => {
       const run = await cli(args).done;
       expect({ args, code: run.code, usage: run.stdout.startsWith('Usage: callhook') }).toEqual({ args, code: 0, usage: true });
     }
+    // Every per-row override the service reads is listed.
+    const runHelp = (await cli(['campaign', 'run', '--help']).done).stdout;
+    for (const column of ['audioFileUri', 'agentTarget', 'waitSeconds', 'operationContext', 'subject']) expect({ column, listed: runHelp.includes(column) }).toEqual({ column, listed: true });
     const unknown = await cli(['campagin']).done;
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'callhook: unknown command "campagin" (see callhook --help)\n' });
   });
