@@ -225,17 +225,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL;
-  if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
+  // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
+  const missing: string[] = [];
+  if (!usesEmulator && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
+  else if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
-    if (usesEmulator) return devValue;
-    throw new ConfigError(variable, 'is required when ACS_CONNECTION_STRING points at the real service');
+    if (!usesEmulator) missing.push(variable);
+    return devValue;
   };
 
-  return {
+  const config: Config = {
     port,
     publicBaseUrl,
     acs,
@@ -262,4 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
   };
+  if (missing.length > 0) {
+    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)`);
+  }
+  return config;
 }

@@ -2,6 +2,7 @@ import { createApiClient } from './api-client';
 import type { Command, WatchOptions } from './args';
 import { createProgress } from './progress';
 import { renderSummary } from './summary';
+import { inTermsOfTheCommandLine } from './upload-errors';
 import type { CampaignView } from './types';
 import { InterruptChoice, watchCampaign } from './watch';
 
@@ -65,7 +66,9 @@ export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io
   switch (command.kind) {
     case 'run': {
       const csv = await readTargets(io, command.file);
-      const created = await client.createCampaignFromCsv(csv, command.settings);
+      const created = await client.createCampaignFromCsv(csv, command.settings).catch((err: unknown) => {
+        throw inTermsOfTheCommandLine(err, command.file);
+      });
       if (command.detach) {
         io.stdout.write(`${created.id}\n`);
         return 0;

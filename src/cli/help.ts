@@ -39,8 +39,8 @@ Uploads the CSV, then shows a live progress bar (plain lines when the output is
 not a terminal) and, when the campaign ends, a summary of its outcomes.
 
 The CSV needs a "to" column (+E.164 number or raw id). Optional per-row columns
-override the campaign: audioFileUri, agentTarget, operationContext, subject;
-any other column is kept and returned in the report.
+override the campaign: audioFileUri, agentTarget, waitSeconds, operationContext,
+subject; any other column is kept and returned in the report.
 
 Options:
   --name <name>            campaign name (required)

@@ -241,6 +241,9 @@
     $('progress').max = p.total || 1;
     $('progress').value = settled;
     $('progress-text').textContent = settled + ' of ' + p.total + ' targets settled (' + p.percent + '%)';
+    // A closed calling window would otherwise look like a stuck campaign (running, nothing in progress).
+    $('waiting').textContent = view.waiting ? view.waiting.message.charAt(0).toUpperCase() + view.waiting.message.slice(1) + '.' : '';
+    show('waiting', Boolean(view.waiting));
     $('stat-total').textContent = p.total;
     $('stat-dialling').textContent = p.dialling;
     $('stat-pending').textContent = p.pending;
