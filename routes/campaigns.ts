@@ -16,6 +16,8 @@ export interface CampaignsRouterDeps {
   defaults: { waitSeconds: number; agentTarget: string | undefined };
   /** Called when a campaign may have work to dial now. */
   onChange(): void;
+  /** Refuses a webhookUrl the service cannot or must not send to (400). */
+  checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
 }
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -48,6 +50,7 @@ async function campaignView(store: Store, campaign: CampaignRecord) {
     window: campaign.callingWindow,
     progress: { total: campaign.total, ...byStatus, attempts, percent: campaign.total ? Math.floor((settled * 100) / campaign.total) : 100 },
     outcomes,
+    webhooks: { failingDeliveries: await store.webhooks.failingForCampaign(campaign.id) },
     createdAt: iso(campaign.createdAt),
     updatedAt: iso(campaign.updatedAt),
     finishedAt: iso(campaign.finishedAt),
@@ -87,6 +90,7 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
     const input = validate(campaignSchema, raw ?? {});
     const targets = campaignTargets(input);
     const settings: ReminderSettings = reminderSettings(input, deps.defaults);
+    await deps.checkWebhook?.(settings.webhook);
     const campaign = await store.tx((r) =>
       r.campaigns.create(
         {

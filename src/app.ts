@@ -8,6 +8,8 @@ import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
+import { webhooksRouter } from '../routes/webhooks';
+import { checkSubscription } from './webhooks/subscription';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -32,6 +34,8 @@ export interface AppDeps {
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
   onCampaignChange(): void;
+  /** Wakes the webhook deliverer (a delivery was queued again by hand). */
+  onWebhookRetry?(): void;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -73,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
       limits,
       defaults: { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget },
       onChange: deps.onCampaignChange,
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
   management.use(...jsonBody(limits, { optional: true }));
@@ -83,8 +88,10 @@ export function createApp(deps: AppDeps): Express {
       placeCall: deps.placeCall,
       reminderSettings: (options) => reminderSettings(options, { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget }),
       callbackUriFor,
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
+  management.use('/webhooks', webhooksRouter({ store, now: Date.now, onRetry: () => deps.onWebhookRetry?.() }));
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
   app.use('/api', management);
 

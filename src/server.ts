@@ -22,6 +22,8 @@ import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
 import { placeReminderCall } from './workflows/place-call';
 import { resumeInterruptedCreates } from './workflows/resume-creates';
+import { createDeliverer } from './webhooks/deliverer';
+import { webhookMetrics } from './webhooks/metrics';
 
 const RESUME_INTERVAL_MS = 5_000;
 
@@ -81,7 +83,14 @@ function timelineRecorder(store: Store) {
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.database, clock.now);
+  const hooks = config.webhooks;
+  const store = await openStore(config.database, clock.now, {
+    // No secret, no webhooks: nothing is written to the outbox that could never be signed.
+    defaultUrl: hooks.secrets.length ? hooks.url : undefined,
+    defaultEvents: hooks.events,
+    progressIntervalMs: hooks.progressIntervalMs,
+    reportUrlFor: (campaignId) => `${publicBaseUrl}/api/campaigns/${campaignId}/report`,
+  });
   const servers: http.Server[] = [];
 
   let acs = config.acs;
@@ -123,6 +132,21 @@ export async function startService(config: Config, options: { logger: Logger; cl
     callbackUriFor,
   };
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const deliverer =
+    hooks.secrets.length && config.dispatchConcurrency > 0
+      ? createDeliverer({
+          store,
+          clock,
+          logger: logger.child({ component: 'webhooks' }),
+          owner: instanceId,
+          secrets: hooks.secrets,
+          allowPrivate: hooks.allowPrivate,
+          timeoutMs: hooks.timeoutMs,
+          horizonMs: hooks.horizonMs,
+          retryBaseMs: hooks.retryBaseMs,
+          onAttempt: webhookMetrics(metrics.registry, { store, clock }),
+        })
+      : undefined;
   const dispatcher = createDispatcher({
     owner: instanceId,
     ownerIsStable: config.instanceId !== undefined,
@@ -158,6 +182,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),
+    onWebhookRetry: () => deliverer?.wake(),
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);
@@ -166,6 +191,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
+  deliverer?.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
   const url = `http://127.0.0.1:${port}`;
   logger.info({ port, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency }, 'callhook listening');
@@ -183,6 +209,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         await dialer.stop(deadline);
         const drained = await dispatcher.stop(deadline);
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
+        await deliverer?.stop(deadline);
         await emulator?.close();
         await Promise.all(servers.slice(1).map((s) => closeServer(s, 1000)));
         client.close();
