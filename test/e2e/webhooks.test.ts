@@ -21,6 +21,8 @@ describe.each(DATABASE_KINDS)('outbound webhooks end to end (%s)', (kind) => {
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '1000',
       WEBHOOK_PROGRESS_SECONDS: '1',
+      // Some tests poll the deliveries API until a state shows.
+      RATE_LIMIT_PER_MINUTE: '100000',
     });
   });
   afterAll(async () => {
@@ -131,6 +133,25 @@ describe.each(DATABASE_KINDS)('outbound webhooks end to end (%s)', (kind) => {
     expect(again.id).toBe(failed.webhookId);
     expect((await t.api().post(`/api/webhooks/deliveries/${failed.id}/retry`)).status).toBe(409);
     expect((await t.api().post('/api/webhooks/deliveries/abc/retry')).body.error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('params.id') });
+  });
+
+  it('does not follow a redirect: the delivery fails and the place it points to gets nothing', async () => {
+    const elsewhere = await startReceiver(SECRET);
+    try {
+      receiver.answers.push({ status: 302, headers: { location: elsewhere.url } });
+      const to = nextNumber();
+      await script(to, { dtmf: [{ afterMs: 300, keys: '2' }] });
+      const id = (await t.api().post('/api/calls').send({ to, audioFileUri: AUDIO }).expect(201)).body.id as string;
+      const failed = await eventually('the failed delivery', async () => {
+        const res = await t.api().get('/api/webhooks/deliveries').query({ callId: id, status: 'failed' });
+        return res.body.deliveries[0];
+      });
+      expect(failed).toMatchObject({ type: 'call.outcome', lastStatus: 302, lastError: `redirect to ${elsewhere.url} not followed` });
+      await eventually('call.ended', () => forCall(id).find((e) => e.type === 'call.ended'));
+      expect(elsewhere.attempts).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('sends a call its own webhookUrl, with its event filter, instead of WEBHOOK_URL', async () => {
