@@ -170,6 +170,23 @@ describe.each(DATABASE_KINDS)('outbound webhooks end to end (%s)', (kind) => {
     }
   });
 
+  it('sends who joined, left and changed mute in a monitored conversation', async () => {
+    const conversationId = `webhooks-standup-${kind}`;
+    await t.emulator().put(`/emulator/conversations/${conversationId}`).send({ participants: [{ rawId: '8:acs:alice' }] }).expect(201);
+    const joined = (await t.api().post(`/api/conversations/${conversationId}/join`).send().expect(201)).body;
+    const ofConversation = (type: string) => receiver.ofType(type).filter((w) => w.data.callId === joined.id);
+    await eventually('Alice to be announced', () => ofConversation('conversation.participant.joined').find((w) => w.data.rawId === '8:acs:alice'));
+    await t.emulator().post(`/emulator/conversations/${conversationId}/participants`).send({ rawId: '+14255550111' }).expect(201);
+    await eventually('Bob to be announced', () => ofConversation('conversation.participant.joined').find((w) => w.data.rawId === '4:+14255550111'));
+    await t.emulator().patch(`/emulator/conversations/${conversationId}/participants/${encodeURIComponent('4:+14255550111')}`).send({ isMuted: true }).expect(200);
+    const muted = await eventually('the mute', () => ofConversation('conversation.participant.muted')[0]);
+    expect(muted.data).toMatchObject({ conversationId, rawId: '4:+14255550111', isMuted: true });
+    await t.emulator().delete(`/emulator/conversations/${conversationId}/participants/${encodeURIComponent('8:acs:alice')}`).expect(204);
+    const left = await eventually('Alice to leave', () => ofConversation('conversation.participant.left')[0]);
+    expect(left.data).toMatchObject({ conversationId, rawId: '8:acs:alice', at: expect.any(String) });
+    expect(ofConversation('conversation.participant.joined').filter((w) => w.data.rawId === '8:acs:alice')).toHaveLength(1);
+  });
+
   it('refuses an unknown event type in webhookEvents, naming the field', async () => {
     const res = await t.api().post('/api/calls').send({ to: nextNumber(), audioFileUri: AUDIO, webhookUrl: receiver.url, webhookEvents: ['call.nope'] });
     expect(res.status).toBe(400);
