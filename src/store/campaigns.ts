@@ -283,38 +283,43 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
     /**
      * Closes the attempt whose call ended: the target is retried later when its
      * outcome is one the campaign retries and attempts remain, else it is done.
-     * Idempotent: only a target still dialling that call changes. Call inside a transaction.
+     * Idempotent: only a target still dialling that call changes. Atomic: runs in a transaction (its own unless called in one).
      */
     async finishAttempt(callId: string, outcome: string, at: number): Promise<'retry' | 'done' | null> {
-      const row = await db.get<TargetRow & { campaign_id: string }>(
-        `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
-        [callId],
-      );
-      if (!row) return null;
-      const campaign = (await get(row.campaign_id))!;
-      const retry = campaign.status === 'running' || campaign.status === 'paused';
-      if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
-        await db.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
-          outcome,
-          at + campaign.retryDelayMs,
-          row.id,
-        ]);
-        await announce(db, row.campaign_id, at);
-        return 'retry';
-      }
-      await db.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
-      const open = await db.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
-        row.campaign_id,
-      ]);
-      const completed =
-        !open &&
-        (await db.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
-          at,
-          at,
+      // Most calls end once but are looked at on every later event: only an open attempt takes a transaction,
+      // which keeps the target, the campaign's completion and their webhook event together.
+      if (!(await db.get("SELECT 1 AS open FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [callId]))) return null;
+      return db.tx(async (tx) => {
+        const row = await tx.get<TargetRow & { campaign_id: string }>(
+          `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
+          [callId],
+        );
+        if (!row) return null;
+        const campaign = (await getOn(tx, row.campaign_id))!;
+        const retry = campaign.status === 'running' || campaign.status === 'paused';
+        if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
+          await tx.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
+            outcome,
+            at + campaign.retryDelayMs,
+            row.id,
+          ]);
+          await announce(tx, row.campaign_id, at);
+          return 'retry';
+        }
+        await tx.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
+        const open = await tx.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
           row.campaign_id,
-        ])) === 1;
-      await announce(db, row.campaign_id, at, completed ? 'completed' : undefined);
-      return 'done';
+        ]);
+        const completed =
+          !open &&
+          (await tx.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
+            at,
+            at,
+            row.campaign_id,
+          ])) === 1;
+        await announce(tx, row.campaign_id, at, completed ? 'completed' : undefined);
+        return 'done';
+      });
     },
 
     async counts(id: string): Promise<Array<{ status: TargetStatus; outcome: string | null; count: number; attempts: number }>> {

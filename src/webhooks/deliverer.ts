@@ -81,7 +81,8 @@ export function createDeliverer(options: DelivererOptions) {
       }
     });
     options.onAttempt?.(d, result, outcome, latencyMs);
-    if (outcome !== 'delivered') logger.warn({ deliveryId: d.id, type: d.type, endpoint: d.endpoint, status: result.status, error: result.error, outcome }, 'webhook delivery failed');
+    // The origin only: a receiver's URL may carry a token of its own in its path or query.
+    if (outcome !== 'delivered') logger.warn({ deliveryId: d.id, type: d.type, endpoint: new URL(d.endpoint).origin, status: result.status, error: result.error, outcome }, 'webhook delivery failed');
   }
 
   function busyEndpoints(): string[] {
