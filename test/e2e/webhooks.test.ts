@@ -187,6 +187,39 @@ describe.each(DATABASE_KINDS)('outbound webhooks end to end (%s)', (kind) => {
     expect(ofConversation('conversation.participant.joined').filter((w) => w.data.rawId === '8:acs:alice')).toHaveLength(1);
   });
 
+  it('keeps delivering to a healthy endpoint while another one hangs on every request', async () => {
+    const dead = await startReceiver(SECRET);
+    try {
+      for (let i = 0; i < 20; i++) dead.answers.push('hang');
+      const [slow, fast] = [nextNumber(), nextNumber()];
+      for (const to of [slow, fast]) await script(to, { dtmf: [{ afterMs: 300, keys: '2' }] });
+      const a = (await t.api().post('/api/calls').send({ to: slow, audioFileUri: AUDIO, webhookUrl: dead.url }).expect(201)).body.id as string;
+      const b = (await t.api().post('/api/calls').send({ to: fast, audioFileUri: AUDIO }).expect(201)).body.id as string;
+      await eventually('the healthy endpoint to get both events', () => forCall(b).length === 2);
+      const stuck = (await t.api().get('/api/webhooks/deliveries').query({ callId: a, status: 'pending' })).body.deliveries;
+      expect(stuck.map((d: { type: string }) => d.type).sort()).toEqual(['call.ended', 'call.outcome']);
+      expect(dead.accepted).toEqual([]);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('pages the deliveries with a cursor, refuses a bad filter naming it, and counts attempts on /metrics', async () => {
+    const first = await t.api().get('/api/webhooks/deliveries').query({ limit: 2 });
+    expect(first.status).toBe(200);
+    expect(first.body.deliveries).toHaveLength(2);
+    const second = await t.api().get('/api/webhooks/deliveries').query({ limit: 2, cursor: first.body.nextCursor });
+    expect(second.body.deliveries).toHaveLength(2);
+    expect(second.body.deliveries[0].id).toBeLessThan(first.body.deliveries[1].id);
+    const bad = await t.api().get('/api/webhooks/deliveries').query({ status: 'lost' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('query.status');
+    const metrics = (await t.api().get('/metrics')).text;
+    expect(metrics).toMatch(/callhook_webhook_attempts_total\{event_type="call.outcome",result="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/callhook_webhook_deliveries\{status="delivered"\} [1-9]/);
+    expect(metrics).toContain('callhook_webhook_oldest_pending_age_seconds');
+  });
+
   it('refuses an unknown event type in webhookEvents, naming the field', async () => {
     const res = await t.api().post('/api/calls').send({ to: nextNumber(), audioFileUri: AUDIO, webhookUrl: receiver.url, webhookEvents: ['call.nope'] });
     expect(res.status).toBe(400);
