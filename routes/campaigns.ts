@@ -19,6 +19,8 @@ export interface CampaignsRouterDeps {
   onChange(): void;
   /** Whether a calling window is open now, and when it opens next. */
   now(): number;
+  /** Refuses a webhookUrl the service cannot or must not send to (400). */
+  checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
 }
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -67,6 +69,7 @@ async function campaignView(store: Store, campaign: CampaignRecord, now: number)
     progress: { total: campaign.total, ...byStatus, attempts, percent: campaign.total ? Math.floor((settled * 100) / campaign.total) : 100 },
     outcomes,
     waiting: waitingFor(campaign, byStatus.pending, now),
+    webhooks: { failingDeliveries: await store.webhooks.failingForCampaign(campaign.id) },
     createdAt: iso(campaign.createdAt),
     updatedAt: iso(campaign.updatedAt),
     finishedAt: iso(campaign.finishedAt),
@@ -108,6 +111,7 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
         : validate(campaignSchema, req.body ?? {});
     const targets = campaignTargets(input);
     const settings: ReminderSettings = reminderSettings(input, deps.defaults);
+    await deps.checkWebhook?.(settings.webhook);
     const campaign = await store.tx((r) =>
       r.campaigns.create(
         {

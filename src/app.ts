@@ -9,6 +9,8 @@ import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
 import type { Clock } from './clock';
+import { webhooksRouter } from '../routes/webhooks';
+import { checkSubscription } from './webhooks/subscription';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -34,6 +36,8 @@ export interface AppDeps {
   callbackUriFor(callId: string): string;
   onCampaignChange(): void;
   clock: Clock;
+  /** Wakes the webhook deliverer (a delivery was queued again by hand). */
+  onWebhookRetry?(): void;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
       defaults: { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget },
       onChange: deps.onCampaignChange,
       now: () => deps.clock.now(),
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
   management.use(...jsonBody(limits, { optional: true }));
@@ -89,8 +94,10 @@ export function createApp(deps: AppDeps): Express {
       placeCall: deps.placeCall,
       reminderSettings: (options) => reminderSettings(options, { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget }),
       callbackUriFor,
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
+  management.use('/webhooks', webhooksRouter({ store, now: Date.now, onRetry: () => deps.onWebhookRetry?.() }));
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
   app.use('/api', management);
 

@@ -24,6 +24,8 @@ import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
 import { placeReminderCall } from './workflows/place-call';
 import { resumeInterruptedCreates } from './workflows/resume-creates';
+import { createDeliverer } from './webhooks/deliverer';
+import { webhookMetrics } from './webhooks/metrics';
 
 // Also how late a call whose create answer was lost is bound from its events (see resumeInterruptedCreates).
 const RESUME_INTERVAL_MS = 2_000;
@@ -84,7 +86,14 @@ function timelineRecorder(store: Store) {
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.database, clock.now).catch((err: unknown) => {
+  const hooks = config.webhooks;
+  const store = await openStore(config.database, clock.now, {
+    // No secret, no webhooks: nothing is written to the outbox that could never be signed.
+    defaultUrl: hooks.secrets.length ? hooks.url : undefined,
+    defaultEvents: hooks.events,
+    progressIntervalMs: hooks.progressIntervalMs,
+    reportUrlFor: (campaignId) => `${publicBaseUrl}/api/campaigns/${campaignId}/report`,
+  }).catch((err: unknown) => {
     throw databaseStartupError(err, config.database);
   });
   const servers: http.Server[] = [];
@@ -131,6 +140,21 @@ export async function startService(config: Config, options: { logger: Logger; cl
     callbackUriFor,
   };
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const deliverer =
+    hooks.secrets.length && config.dispatchConcurrency > 0
+      ? createDeliverer({
+          store,
+          clock,
+          logger: logger.child({ component: 'webhooks' }),
+          owner: instanceId,
+          secrets: hooks.secrets,
+          allowPrivate: hooks.allowPrivate,
+          timeoutMs: hooks.timeoutMs,
+          horizonMs: hooks.horizonMs,
+          retryBaseMs: hooks.retryBaseMs,
+          onAttempt: webhookMetrics(metrics.registry, { store, clock }),
+        })
+      : undefined;
   const dispatcher = createDispatcher({
     owner: instanceId,
     ownerIsStable: config.instanceId !== undefined,
@@ -167,6 +191,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),
     clock,
+    onWebhookRetry: () => deliverer?.wake(),
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);
@@ -182,6 +207,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
+  deliverer?.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
   const url = `http://127.0.0.1:${port}`;
   logger.info(
@@ -207,6 +233,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         await dialer.stop(left());
         const drained = await dispatcher.stop(left());
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
+        await deliverer?.stop(left());
         await emulator?.close();
         await Promise.all(servers.slice(1).map((s) => closeServer(s, left())));
         client.close();

@@ -1,5 +1,7 @@
 import { Db, Param } from './db';
 import { fromJson, toJson } from './json';
+import { callEndedEvent, callOutcomeEvent } from '../webhooks/events';
+import type { WebhooksRepo } from './webhooks';
 
 export type CallKind = 'call' | 'conversation';
 /** Our view of the call leg; `creating` until the create-call (or join) request has answered. */
@@ -99,7 +101,23 @@ export interface CallFilter {
   limit: number;
 }
 
-export function callsRepo(db: Db, now: () => number) {
+/** `webhooks` gets call.outcome and call.ended written in the transaction that makes the change. */
+export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => WebhooksRepo) {
+  const update = async (on: Db, id: string, patch: CallPatch): Promise<CallRecord | undefined> => {
+    const sets: string[] = [];
+    const params: Param[] = [];
+    for (const [key, column] of Object.entries(PATCH_COLUMNS) as Array<[keyof CallPatch, string]>) {
+      if (!(key in patch)) continue;
+      const value = patch[key];
+      sets.push(`${column} = ?`);
+      params.push(key === 'workflow' || key === 'error' ? toJson(value) : ((value ?? null) as Param));
+    }
+    sets.push('updated_at = ?');
+    params.push(now(), id);
+    const row = await on.get<Row>(`UPDATE calls SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, params);
+    return row && toRecord(row);
+  };
+
   return {
     async insert(call: NewCall): Promise<CallRecord> {
       const at = now();
@@ -136,19 +154,14 @@ export function callsRepo(db: Db, now: () => number) {
       return (await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [callLegId]))?.id;
     },
 
+    /** Setting endedAt ends the call: its call.ended event is written in the same transaction. */
     async update(id: string, patch: CallPatch): Promise<CallRecord | undefined> {
-      const sets: string[] = [];
-      const params: Param[] = [];
-      for (const [key, column] of Object.entries(PATCH_COLUMNS) as Array<[keyof CallPatch, string]>) {
-        if (!(key in patch)) continue;
-        const value = patch[key];
-        sets.push(`${column} = ?`);
-        params.push(key === 'workflow' || key === 'error' ? toJson(value) : ((value ?? null) as Param));
-      }
-      sets.push('updated_at = ?');
-      params.push(now(), id);
-      const row = await db.get<Row>(`UPDATE calls SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, params);
-      return row && toRecord(row);
+      if (!webhooks || patch.endedAt === undefined || patch.endedAt === null) return update(db, id, patch);
+      return db.tx(async (tx) => {
+        const call = await update(tx, id, patch);
+        if (call) await webhooks(tx).enqueue(callEndedEvent(call, patch.endedAt as number));
+        return call;
+      });
     },
 
     /**
@@ -189,15 +202,22 @@ export function callsRepo(db: Db, now: () => number) {
       return rows.map(toRecord);
     },
 
-    /** Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing. */
-    async decideOutcome(id: string, outcome: string, error: unknown): Promise<boolean> {
-      const changed = await db.run('UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL', [
-        outcome,
-        toJson(error),
-        now(),
-        id,
-      ]);
-      return changed === 1;
+    /**
+     * Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing.
+     * The call.outcome event is written in the same transaction.
+     */
+    async decideOutcome(id: string, outcome: string, error: unknown, reason: string | null = null): Promise<boolean> {
+      return db.tx(async (tx) => {
+        const at = now();
+        const row = await tx.get<Row>(`UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL RETURNING ${COLUMNS}`, [
+          outcome,
+          toJson(error),
+          at,
+          id,
+        ]);
+        if (row && webhooks) await webhooks(tx).enqueue(callOutcomeEvent(toRecord(row), reason, at));
+        return row !== undefined;
+      });
     },
 
     async list(filter: CallFilter): Promise<CallRecord[]> {

@@ -190,6 +190,8 @@ export function campaignFromQuery(query: Record<string, unknown>, csv: string): 
     keyMap: keyMap === undefined ? undefined : Object.fromEntries(keyMap.split(',').map((pair) => pair.split(':').map((s) => s.trim()))),
     waitSeconds: num('waitSeconds'),
     inviteRetries: num('inviteRetries'),
+    webhookUrl: q('webhookUrl'),
+    webhookEvents: list('webhookEvents'),
     callsPerSecond: num('callsPerSecond'),
     maxConcurrentCalls: num('maxConcurrentCalls'),
     retry: Object.values(defined(retry)).length ? defined(retry) : undefined,

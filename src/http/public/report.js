@@ -252,6 +252,8 @@
     const elapsed = (view.finishedAt ? Date.parse(view.finishedAt) : Date.now()) - Date.parse(view.createdAt);
     $('stat-cps').textContent = elapsed > 0 ? (p.attempts / (elapsed / 1000)).toFixed(2) : '0.00';
     $('stat-duration').textContent = duration(elapsed);
+    // Deliveries of this campaign's webhooks that failed or are being retried (GET /api/webhooks/deliveries?campaignId=… lists them).
+    $('stat-webhooks').textContent = view.webhooks ? view.webhooks.failingDeliveries : 0;
 
     const parts = slices(view);
     drawChart(view, parts);
