@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DatabaseConfig } from '../config';
 import { callsRepo } from './calls';
 import { campaignsRepo } from './campaigns';
@@ -25,8 +27,17 @@ export interface Store extends Repos {
   /** Runs `fn` in one transaction with repositories bound to it (see Db.tx for `durable`). */
   tx<T>(fn: (repos: Repos) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   ping(): Promise<void>;
+  /** Throws unless a write can be committed now (and, on SQLite, its disk has room for more). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Below this much free space on the SQLite file's filesystem the database is
+ * reported unable to write: a small probe can still succeed on a nearly full
+ * disk (SQLite reuses its WAL file's space) while callback bodies fail.
+ */
+export const MIN_FREE_BYTES = 8 * 1024 * 1024;
 
 function repos(db: Db, now: () => number): Repos {
   return {
@@ -39,7 +50,14 @@ function repos(db: Db, now: () => number): Repos {
   };
 }
 
-function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Store {
+function freeBytes(dir: string): number {
+  const stats = fs.statfsSync(dir);
+  return stats.bavail * stats.bsize;
+}
+
+function storeOver(db: Db, config: DatabaseConfig, now: () => number): Store {
+  const { kind } = config;
+  const sqliteDir = config.kind === 'sqlite' && config.path !== ':memory:' ? path.dirname(config.path) : undefined;
   return {
     ...repos(db, now),
     db,
@@ -47,6 +65,13 @@ function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Sto
     tx: (fn, options) => db.tx((txDb) => fn(repos(txDb, now)), options),
     ping: async () => {
       await db.get('SELECT 1 AS ok');
+    },
+    probeWrite: async () => {
+      await db.tx((tx) => tx.run('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [now()]), { durable: true });
+      if (sqliteDir !== undefined) {
+        const free = freeBytes(sqliteDir);
+        if (free < MIN_FREE_BYTES) throw new Error(`only ${Math.floor(free / 1024)} KiB free on the database's disk`);
+      }
     },
     close: () => db.close(),
   };
@@ -66,7 +91,7 @@ export async function openStore(config: DatabaseConfig, now: () => number = Date
     await db.close().catch(() => undefined);
     throw err;
   }
-  return storeOver(db, config.kind, now);
+  return storeOver(db, config, now);
 }
 
 export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';
