@@ -42,6 +42,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
   usesEmulator: boolean;
+  /** Days after which ended calls and campaigns are deleted; 0 keeps everything. */
+  retentionDays: number;
 }
 
 /** Well-known development values, used only while the emulator is in use. */
@@ -174,6 +176,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   REMINDER_WAIT_SECONDS: int(1, 3600, 30),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
+  RETENTION_DAYS: int(0, 36_500, 30),
 });
 
 function parseSize(value: string | undefined, fallback: number): number {
@@ -261,5 +264,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
+    retentionDays: e.RETENTION_DAYS,
   };
 }

@@ -17,6 +17,7 @@ import { answerClientError } from './http/client-error';
 import { createLogger, Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createReadiness } from './readiness';
+import { createRetention } from './retention';
 import { openStore, Store } from './store';
 import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
@@ -167,6 +168,8 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
+  const retention = createRetention({ store, clock, logger: logger.child({ component: 'retention' }), retentionDays: config.retentionDays });
+  retention.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
   const url = `http://127.0.0.1:${port}`;
   logger.info({ port, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency }, 'callhook listening');
@@ -183,6 +186,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         await closeServer(server, deadline);
         await dialer.stop(deadline);
         const drained = await dispatcher.stop(deadline);
+        await retention.stop();
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
         await emulator?.close();
         await Promise.all(servers.slice(1).map((s) => closeServer(s, 1000)));

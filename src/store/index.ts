@@ -6,6 +6,7 @@ import { campaignsRepo } from './campaigns';
 import { Db } from './db';
 import { inboxRepo } from './inbox';
 import { migrate } from './migrations';
+import { retentionRepo } from './retention';
 import { openPostgres } from './postgres-db';
 import { rosterRepo } from './roster';
 import { openSqlite } from './sqlite-db';
@@ -19,6 +20,7 @@ export interface Repos {
   timers: ReturnType<typeof timersRepo>;
   roster: ReturnType<typeof rosterRepo>;
   campaigns: ReturnType<typeof campaignsRepo>;
+  retention: ReturnType<typeof retentionRepo>;
 }
 
 export interface Store extends Repos {
@@ -47,6 +49,7 @@ function repos(db: Db, now: () => number): Repos {
     timers: timersRepo(db),
     roster: rosterRepo(db),
     campaigns: campaignsRepo(db, now),
+    retention: retentionRepo(db),
   };
 }
 
