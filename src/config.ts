@@ -44,6 +44,8 @@ export interface Config {
   /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
   usesEmulator: boolean;
   webhooks: WebhookConfig;
+  /** Days after which ended calls and campaigns are deleted; 0 keeps everything. */
+  retentionDays: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -208,6 +210,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: int(100, 120_000, 10_000),
   WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000, 5_000),
   WEBHOOK_PROGRESS_SECONDS: int(1, 86_400, 10),
+  RETENTION_DAYS: int(0, 36_500, 30),
 });
 
 function parseSize(value: string | undefined, fallback: number): number {
@@ -318,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
+    retentionDays: e.RETENTION_DAYS,
   };
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)`);
