@@ -7,6 +7,16 @@ const CONNECTION = `Connection (every command):
   -h, --help           this help`;
 
 export const HELP = {
+  backup: `Usage: callhook backup <file>
+
+Writes an online, consistent copy of the SQLite database that DATABASE_URL
+names (unset: ./data/callhook.db; /app/data/callhook.db in the image) to
+<file>, while the service keeps running. Never overwrites; checks the copy's
+integrity. For Postgres, use pg_dump (see docs/operations.md).
+
+Example (container):
+  docker exec callhook node dist/src/cli/main.js backup /app/data/backup-2026-12-02.db`,
+
   top: `Usage: callhook <command> [options]
 
 Commands:
@@ -15,6 +25,7 @@ Commands:
   campaign status <id>             show a campaign's progress and outcomes
   campaign report <id> [--csv]     print the per-target report
   campaign pause|resume|cancel <id>
+  backup <file>                    online copy of the SQLite database (DATABASE_URL)
 
 Run "callhook campaign <command> --help" for a command's options.
 
