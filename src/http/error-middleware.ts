@@ -41,7 +41,11 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(cause);
   if (appError.status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ code: appError.code, status: appError.status }, appError.message);
-  if (res.headersSent) return;
+  // A streamed answer failed half-way: cut the connection so the client sees a truncated body, not a complete-looking one.
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, details: appError.details ?? null },
   });
