@@ -1,4 +1,5 @@
 import { createApiClient } from './api-client';
+import { resolveApiKey } from './api-key';
 import type { Command, WatchOptions } from './args';
 import { createProgress } from './progress';
 import { renderSummary } from './summary';
@@ -61,7 +62,7 @@ async function watchToEnd(io: CliIo, command: { watch: WatchOptions }, client: R
 
 /** Runs one parsed command; resolves to the exit status, throws ApiError/InputError for main to print. */
 export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io: CliIo): Promise<number> {
-  const client = createApiClient({ baseUrl: command.connection.url, apiKey: command.connection.apiKey });
+  const client = createApiClient({ baseUrl: command.connection.url, apiKey: await resolveApiKey(io, command.connection) });
   switch (command.kind) {
     case 'run': {
       const csv = await readTargets(io, command.file);
