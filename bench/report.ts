@@ -13,6 +13,8 @@ export interface BenchResults {
   ingest?: IngestResults;
   followUp?: FollowUpResults;
   campaign?: CampaignResults;
+  /** The follow-up and campaign runs again with outbound webhooks on (--webhooks); `delivered` counts what the sink received. */
+  webhooks?: { followUp?: FollowUpResults; campaign?: CampaignResults; delivered: number };
   /** Benchmarks that failed to run, with why. */
   errors: string[];
 }
@@ -173,6 +175,25 @@ function targetsTable(r: BenchResults): string {
   return table(['Target', 'Measured', ''], rows, ['l', 'r', 'l']);
 }
 
+/** Webhooks off and on, side by side: what the outbox and its delivery cost the call flow. */
+function webhooksTable(r: BenchResults): string {
+  const w = r.webhooks!;
+  const rows: string[][] = [];
+  for (const on of w.followUp?.callhook ?? []) {
+    const off = r.followUp?.callhook.find((c) => c.database === on.database);
+    if (!off) continue;
+    rows.push([`Established → PlayAudio p50, 200 in flight`, on.database, `${off.loaded.latencyMs.p50} ms`, `${on.loaded.latencyMs.p50} ms`, ratio(on.loaded.latencyMs.p50, off.loaded.latencyMs.p50)]);
+    rows.push([`Established → PlayAudio p99, 200 in flight`, on.database, `${off.loaded.latencyMs.p99} ms`, `${on.loaded.latencyMs.p99} ms`, ratio(on.loaded.latencyMs.p99, off.loaded.latencyMs.p99)]);
+  }
+  for (const on of w.campaign?.campaign ?? []) {
+    const off = r.campaign?.campaign.find((c) => c.database === on.database);
+    if (!off) continue;
+    rows.push(['Campaign calls/s', on.database, fixed(off.figures.callsPerSecond, 0), fixed(on.figures.callsPerSecond, 0), ratio(on.figures.callsPerSecond, off.figures.callsPerSecond)]);
+    rows.push(['Campaign peak RSS', on.database, megabytes(off.figures.peakRssBytes), megabytes(on.figures.peakRssBytes), ratio(on.figures.peakRssBytes, off.figures.peakRssBytes)]);
+  }
+  return `${table(['Figure', 'Database', 'Webhooks off', 'Webhooks on', 'On / off'], rows, ['l', 'l', 'r', 'r', 'r'])}\n\nWebhooks received by the sink: ${w.delivered}.`;
+}
+
 export function renderResults(r: BenchResults): string {
   const parts = [
     `Run ${r.startedAt} → ${r.finishedAt}${r.quick ? ' (**--quick**: shorter runs, smaller campaigns; not reference figures)' : ''}.`,
@@ -188,5 +209,6 @@ export function renderResults(r: BenchResults): string {
   if (r.followUp) parts.push('', '### 2. Event to follow-up: Established sent → PlayAudio received (emulator clock)', '', followUpTable(r.followUp));
   if (r.campaign?.campaign.length) parts.push('', '### 3. Campaign against the emulator (time scale 0.01)', '', campaignTable(r.campaign));
   if (r.campaign?.storm.length) parts.push('', '### 4. Storm: the same campaign with delivery faults', '', stormTable(r.campaign));
+  if (r.webhooks) parts.push('', '### 5. Outbound webhooks off and on (--webhooks; each call sends call.outcome and call.ended)', '', webhooksTable(r));
   return parts.join('\n');
 }

@@ -10,6 +10,7 @@ import { describeMachine } from './lib/machine';
 import { replaceResults } from './lib/markdown';
 import { ROOT } from './lib/processes';
 import { createProgress } from './lib/progress';
+import { startWebhookSink } from './lib/webhook-sink';
 import { formatSelfTimes, selfTimes } from './profile';
 import { BenchResults, renderResults } from './report';
 
@@ -20,6 +21,7 @@ const USAGE = `npm run bench -- [options]
   --quick                                  short runs and small campaigns, to try the harness out
   --profile                                run callhook under --cpu-prof and print self time per function
   --sql-profile                            count and time every SQL statement callhook runs (bench/tools/sql-profile.js)
+  --webhooks                               also run follow-up and campaign with outbound webhooks on (to a local sink), side by side
   --env=NAME=VALUE                         extra environment for every callhook process (repeatable), e.g. --env=DISPATCH_CONCURRENCY=64
   --doc / --no-doc                         write docs/benchmarks.md (default: only for a full, non-quick run)
 
@@ -30,7 +32,7 @@ const BENCHES = ['ingest', 'follow-up', 'campaign', 'storm'] as const;
 type Bench = (typeof BENCHES)[number];
 
 function parseArgs(argv: string[]) {
-  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, sqlProfile: false, env: {} as Record<string, string>, doc: undefined as boolean | undefined };
+  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, sqlProfile: false, env: {} as Record<string, string>, doc: undefined as boolean | undefined, webhooks: false };
   for (const arg of argv) {
     const [flag] = arg.split('=', 1);
     const value = arg.slice(flag.length + 1);
@@ -46,6 +48,7 @@ function parseArgs(argv: string[]) {
     } else if (flag === '--quick') options.quick = true;
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--sql-profile') options.sqlProfile = true;
+    else if (flag === '--webhooks') options.webhooks = true;
     else if (flag === '--env' && /^[A-Z_][A-Z0-9_]*=/.test(value)) options.env[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
     else if (flag === '--doc') options.doc = true;
     else if (flag === '--no-doc') options.doc = false;
@@ -120,6 +123,20 @@ async function main(): Promise<void> {
   if (run('follow-up')) await stage('follow-up', async () => void (results.followUp = await benchFollowUp(ctx)));
   if (run('campaign') || run('storm')) {
     await stage('campaign', async () => void (results.campaign = await benchCampaign(ctx, { campaign: run('campaign'), storm: run('storm') })));
+  }
+  if (options.webhooks && (run('follow-up') || run('campaign'))) {
+    // The same runs again with every call's outcome and end written to the outbox and delivered.
+    const sink = await startWebhookSink();
+    const secret = `whsec_${Buffer.from('callhook-bench-webhook-secret-0').toString('base64')}`;
+    const withHooks: BenchContext = {
+      ...ctx,
+      service: { ...ctx.service, env: { ...ctx.service.env, WEBHOOK_URL: sink.url, WEBHOOK_SECRET: secret, WEBHOOK_ALLOW_PRIVATE: '1' } },
+    };
+    results.webhooks = { delivered: 0 };
+    if (run('follow-up')) await stage('follow-up with webhooks', async () => void (results.webhooks!.followUp = await benchFollowUp(withHooks)));
+    if (run('campaign')) await stage('campaign with webhooks', async () => void (results.webhooks!.campaign = await benchCampaign(withHooks, { campaign: true, storm: false })));
+    results.webhooks.delivered = sink.received();
+    await sink.close();
   }
   results.finishedAt = new Date().toISOString();
   results.machine.loadAfter = loadAverage();

@@ -56,6 +56,8 @@ export interface CallsRouterDeps {
   placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
   reminderSettings(options: z.infer<typeof reminderOptionsSchema>): ReminderSettings;
   callbackUriFor(callId: string): string;
+  /** Refuses a webhookUrl the service cannot or must not send to (400). */
+  checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
 }
 
 /** `POST /api/calls` places a reminder call; `GET` reads one with its timeline, or lists them. */
@@ -64,7 +66,9 @@ export function callsRouter(deps: CallsRouterDeps): Router {
 
   router.post('/', async (req, res) => {
     const { to, flow: _flow, ...options } = validate(placeCallSchema, req.body ?? {});
-    const call = await deps.placeCall({ to, settings: deps.reminderSettings(options) });
+    const settings = deps.reminderSettings(options);
+    await deps.checkWebhook?.(settings.webhook);
+    const call = await deps.placeCall({ to, settings });
     res.status(201).json({ ...callView(call), callbackUri: deps.callbackUriFor(call.id) });
   });
 

@@ -7,7 +7,8 @@ import { jsonBody, JsonLimits, verifyUtf8 } from '../src/http/json-body';
 import { validate } from '../src/http/validate';
 import { iso } from '../src/http/views';
 import type { CampaignRecord, CampaignStatus, Store } from '../src/store';
-import { campaignFromQuery, campaignSchema, campaignTargets, MAX_TARGETS } from '../src/workflows/campaign-input';
+import { campaignFromQuery, campaignSchema, campaignTargets, csvUploadFieldName, MAX_TARGETS } from '../src/workflows/campaign-input';
+import { describeOpening, isWithinWindow, nextWindowOpening } from '../src/workflows/calling-window';
 import { reminderSettings, ReminderSettings } from '../src/workflows/reminder-settings';
 
 export interface CampaignsRouterDeps {
@@ -16,6 +17,10 @@ export interface CampaignsRouterDeps {
   defaults: { waitSeconds: number; agentTarget: string | undefined };
   /** Called when a campaign may have work to dial now. */
   onChange(): void;
+  /** Whether a calling window is open now, and when it opens next. */
+  now(): number;
+  /** Refuses a webhookUrl the service cannot or must not send to (400). */
+  checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
 }
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -26,7 +31,22 @@ const TRANSITIONS: Record<string, { from: CampaignStatus[]; to: CampaignStatus }
   cancel: { from: ['running', 'paused'], to: 'cancelled' },
 };
 
-async function campaignView(store: Store, campaign: CampaignRecord) {
+/**
+ * Why a running campaign places no calls now, so a closed window does not look
+ * like a stuck campaign (running, 0 in progress, 0 calls/s).
+ */
+function waitingFor(campaign: CampaignRecord, pending: number, now: number) {
+  const window = campaign.callingWindow;
+  if (campaign.status !== 'running' || pending === 0 || !window || isWithinWindow(window, now)) return null;
+  const opensAt = nextWindowOpening(window, now);
+  return {
+    reason: 'calling-window' as const,
+    opensAt: opensAt === undefined ? null : iso(opensAt),
+    message: opensAt === undefined ? 'waiting for the calling window (it never opens: check its days)' : `waiting for the calling window (opens at ${describeOpening(window, opensAt)})`,
+  };
+}
+
+async function campaignView(store: Store, campaign: CampaignRecord, now: number) {
   const counts = await store.campaigns.counts(campaign.id);
   const byStatus = { pending: 0, dialling: 0, done: 0, cancelled: 0 };
   const outcomes: Record<string, number> = {};
@@ -48,6 +68,8 @@ async function campaignView(store: Store, campaign: CampaignRecord) {
     window: campaign.callingWindow,
     progress: { total: campaign.total, ...byStatus, attempts, percent: campaign.total ? Math.floor((settled * 100) / campaign.total) : 100 },
     outcomes,
+    waiting: waitingFor(campaign, byStatus.pending, now),
+    webhooks: { failingDeliveries: await store.webhooks.failingForCampaign(campaign.id) },
     createdAt: iso(campaign.createdAt),
     updatedAt: iso(campaign.updatedAt),
     finishedAt: iso(campaign.finishedAt),
@@ -83,10 +105,13 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
   const body: RequestHandler = (req, res, next) => (req.is(CSV_TYPES) ? csv(req, res, next) : json(req, res, next));
 
   router.post('/', body, async (req, res) => {
-    const raw = typeof req.body === 'string' ? campaignFromQuery(req.query as Record<string, unknown>, req.body) : req.body;
-    const input = validate(campaignSchema, raw ?? {});
+    const input =
+      typeof req.body === 'string'
+        ? validate(campaignSchema, campaignFromQuery(req.query as Record<string, unknown>, req.body), 'query', csvUploadFieldName)
+        : validate(campaignSchema, req.body ?? {});
     const targets = campaignTargets(input);
     const settings: ReminderSettings = reminderSettings(input, deps.defaults);
+    await deps.checkWebhook?.(settings.webhook);
     const campaign = await store.tx((r) =>
       r.campaigns.create(
         {
@@ -104,16 +129,16 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
       ),
     );
     deps.onChange();
-    res.status(201).location(`/api/campaigns/${campaign.id}`).json(await campaignView(store, campaign));
+    res.status(201).location(`/api/campaigns/${campaign.id}`).json(await campaignView(store, campaign, deps.now()));
   });
 
   router.get('/', async (_req, res) => {
     const campaigns = await store.campaigns.list(100);
-    res.json({ campaigns: await Promise.all(campaigns.map((c) => campaignView(store, c))) });
+    res.json({ campaigns: await Promise.all(campaigns.map((c) => campaignView(store, c, deps.now()))) });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await campaignView(store, await load(String(req.params.id))));
+    res.json(await campaignView(store, await load(String(req.params.id)), deps.now()));
   });
 
   for (const [action, { from, to }] of Object.entries(TRANSITIONS)) {
@@ -123,7 +148,7 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
         throw new ConflictError(`cannot ${action} a campaign that is ${campaign.status}`, 'invalid_campaign_state');
       }
       deps.onChange();
-      res.json(await campaignView(store, await load(campaign.id)));
+      res.json(await campaignView(store, await load(campaign.id), deps.now()));
     });
   }
 
@@ -133,7 +158,7 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
       await streamReportCsv(res, store, campaign.id);
       return;
     }
-    await streamReportJson(res, store, campaign.id, await campaignView(store, campaign));
+    await streamReportJson(res, store, campaign.id, await campaignView(store, campaign, deps.now()));
   });
 
   return router;

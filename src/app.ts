@@ -8,6 +8,9 @@ import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
+import type { Clock } from './clock';
+import { webhooksRouter } from '../routes/webhooks';
+import { checkSubscription } from './webhooks/subscription';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -32,6 +35,9 @@ export interface AppDeps {
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
   onCampaignChange(): void;
+  clock: Clock;
+  /** Wakes the webhook deliverer (a delivery was queued again by hand). */
+  onWebhookRetry?(): void;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -40,7 +46,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(helmet());
+  // upgrade-insecure-requests would make a browser fetch the page's own script and
+  // style over https when it is served over plain http at a LAN address (blank page);
+  // every asset URL is relative, so over https the page never loads http anyway.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   app.use(healthRouter({ readiness: deps.readiness }));
   app.use(metricsRouter(deps.metrics.registry));
@@ -73,6 +82,8 @@ export function createApp(deps: AppDeps): Express {
       limits,
       defaults: { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget },
       onChange: deps.onCampaignChange,
+      now: () => deps.clock.now(),
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
   management.use(...jsonBody(limits, { optional: true }));
@@ -83,8 +94,10 @@ export function createApp(deps: AppDeps): Express {
       placeCall: deps.placeCall,
       reminderSettings: (options) => reminderSettings(options, { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget }),
       callbackUriFor,
+      checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
+  management.use('/webhooks', webhooksRouter({ store, now: Date.now, onRetry: () => deps.onWebhookRetry?.() }));
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
   app.use('/api', management);
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors';
 import { AcsConnection, parseConnectionString } from './client/connection-string';
 import { parseRawId, isE164 } from './identifiers';
+import { WEBHOOK_EVENT_TYPES, WebhookEventType } from './webhooks/event-types';
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -42,6 +43,25 @@ export interface Config {
   rateLimitPerMinute: number;
   /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
   usesEmulator: boolean;
+  webhooks: WebhookConfig;
+}
+
+/** Outbound webhooks (docs/webhooks.md). */
+export interface WebhookConfig {
+  /** WEBHOOK_URL: where every event goes unless a call or campaign names its own webhookUrl. */
+  url: string | undefined;
+  /** WEBHOOK_SECRET: whsec_… values; the first signs. Empty: no webhooks at all. */
+  secrets: string[];
+  /** WEBHOOK_EVENTS: the types sent to WEBHOOK_URL; null: all. */
+  events: WebhookEventType[] | null;
+  /** WEBHOOK_ALLOW_PRIVATE: targets may resolve to loopback, private, link-local or metadata addresses. */
+  allowPrivate: boolean;
+  /** Only https targets (false in development, with the emulator). */
+  requireHttps: boolean;
+  horizonMs: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  progressIntervalMs: number;
 }
 
 /** Well-known development values, used only while the emulator is in use. */
@@ -174,6 +194,20 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   REMINDER_WAIT_SECONDS: int(1, 3600, 30),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
+  WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional()),
+  WEBHOOK_SECRET: list.refine(
+    (v) => v === undefined || (v.length > 0 && v.every((s) => /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s.slice(6), 'base64').length >= 24)),
+    'must be whsec_ followed by base64 of at least 24 bytes (comma-separated for rotation; the first signs)',
+  ),
+  WEBHOOK_EVENTS: list.refine(
+    (v) => v === undefined || v.every((t) => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(t)),
+    `must be a comma-separated list of ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+  ),
+  WEBHOOK_ALLOW_PRIVATE: optional.refine((v) => v === undefined || /^(0|1|true|false)$/.test(v), 'must be 1 or 0'),
+  WEBHOOK_RETRY_HORIZON_SECONDS: int(1, 30 * 86_400, 86_400),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000, 10_000),
+  WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000, 5_000),
+  WEBHOOK_PROGRESS_SECONDS: int(1, 86_400, 10),
 });
 
 function parseSize(value: string | undefined, fallback: number): number {
@@ -198,6 +232,25 @@ function parseDatabase(value: string | undefined, cwd: string): DatabaseConfig {
     return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(cwd, file) };
   }
   throw new ConfigError('DATABASE_URL', 'must be postgres://… or sqlite:<path> (unset: ./data/callhook.db)');
+}
+
+function webhookConfig(e: z.infer<typeof schema>, embeddedEmulator: boolean, usesEmulator: boolean): WebhookConfig {
+  const requireHttps = !usesEmulator;
+  if (e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET === undefined) throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URL (whsec_…)');
+  if (e.WEBHOOK_URL !== undefined && requireHttps && !e.WEBHOOK_URL.startsWith('https://')) {
+    throw new ConfigError('WEBHOOK_URL', 'must be an https URL when calls go to the real Call Automation service');
+  }
+  return {
+    url: e.WEBHOOK_URL,
+    secrets: e.WEBHOOK_SECRET ?? [],
+    events: (e.WEBHOOK_EVENTS as WebhookEventType[] | undefined) ?? null,
+    allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === undefined ? embeddedEmulator : /^(1|true)$/.test(e.WEBHOOK_ALLOW_PRIVATE),
+    requireHttps,
+    horizonMs: e.WEBHOOK_RETRY_HORIZON_SECONDS * 1000,
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    progressIntervalMs: e.WEBHOOK_PROGRESS_SECONDS * 1000,
+  };
 }
 
 /** Parses and checks the whole environment once. Throws ConfigError naming the first bad variable. */
@@ -225,17 +278,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL;
-  if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
+  // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
+  const missing: string[] = [];
+  if (!usesEmulator && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
+  else if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
-    if (usesEmulator) return devValue;
-    throw new ConfigError(variable, 'is required when ACS_CONNECTION_STRING points at the real service');
+    if (!usesEmulator) missing.push(variable);
+    return devValue;
   };
 
-  return {
+  const config: Config = {
     port,
     publicBaseUrl,
     acs,
@@ -261,5 +317,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
+    webhooks: webhookConfig(e, acs === undefined, usesEmulator),
   };
+  if (missing.length > 0) {
+    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)`);
+  }
+  return config;
 }

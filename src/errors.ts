@@ -46,6 +46,20 @@ export class ConflictError extends AppError {
 }
 
 /**
+ * A fault of ours or of a dependency that passes (the database away or out of
+ * disk): 503 with Retry-After, so a sender retries instead of giving up.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    code = 'service_unavailable',
+  ) {
+    super(code, message, 503);
+  }
+}
+
+/**
  * The Call Automation service refused or failed a request we made for the
  * client. When it refused the client's own data (a 4xx other than our
  * credentials or throttling), the client hears a 422, not a 5xx.

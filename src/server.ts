@@ -7,8 +7,10 @@ import { createApp } from './app';
 import { callbackUri } from './auth/callback-token';
 import { createCallAutomationClient, RequestRecord } from './client';
 import { Clock, systemClock } from './clock';
-import { Config, loadConfig } from './config';
+import { Config, DEV_DEFAULTS, loadConfig } from './config';
+import { checkEmulatorCanReach } from './emulator-reach';
 import { ConfigError } from './errors';
+import { databaseStartupError, listenStartupError, StartupError } from './startup-errors';
 import type { WorkflowSettings } from './dispatch/context';
 import { createDispatcher } from './dispatch/dispatcher';
 import { createIngest } from './dispatch/ingest';
@@ -22,8 +24,11 @@ import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
 import { placeReminderCall } from './workflows/place-call';
 import { resumeInterruptedCreates } from './workflows/resume-creates';
+import { createDeliverer } from './webhooks/deliverer';
+import { webhookMetrics } from './webhooks/metrics';
 
-const RESUME_INTERVAL_MS = 5_000;
+// Also how late a call whose create answer was lost is bound from its events (see resumeInterruptedCreates).
+const RESUME_INTERVAL_MS = 2_000;
 
 export interface RunningService {
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000. */
@@ -31,7 +36,7 @@ export interface RunningService {
   /** Set when the emulator runs embedded. */
   emulatorUrl: string | undefined;
   store: Store;
-  /** Stops accepting, finishes in-flight requests and handlers (at most the shutdown timeout), closes the database. */
+  /** Stops accepting, finishes in-flight requests and handlers, closes the database: all of it within one SHUTDOWN_TIMEOUT_MS. */
   close(): Promise<void>;
 }
 
@@ -81,7 +86,16 @@ function timelineRecorder(store: Store) {
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.database, clock.now);
+  const hooks = config.webhooks;
+  const store = await openStore(config.database, clock.now, {
+    // No secret, no webhooks: nothing is written to the outbox that could never be signed.
+    defaultUrl: hooks.secrets.length ? hooks.url : undefined,
+    defaultEvents: hooks.events,
+    progressIntervalMs: hooks.progressIntervalMs,
+    reportUrlFor: (campaignId) => `${publicBaseUrl}/api/campaigns/${campaignId}/report`,
+  }).catch((err: unknown) => {
+    throw databaseStartupError(err, config.database);
+  });
   const servers: http.Server[] = [];
 
   let acs = config.acs;
@@ -90,7 +104,10 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (!acs) {
     emulator = createEmulator({ accessKey: config.emulator.accessKey, logger: logger.child({ component: 'emulator' }), clock, timeScale: config.emulator.timeScale });
     const emulatorServer = http.createServer(emulator.app);
-    const port = await listen(emulatorServer, config.emulator.port, '127.0.0.1');
+    const port = await listen(emulatorServer, config.emulator.port, '127.0.0.1').catch(async (err: unknown) => {
+      await store.close();
+      throw listenStartupError(err, 'EMULATOR_PORT', config.emulator.port);
+    });
     servers.push(emulatorServer);
     emulatorUrl = `http://127.0.0.1:${port}`;
     acs = { endpoint: emulatorUrl, accessKey: config.emulator.accessKey };
@@ -123,6 +140,21 @@ export async function startService(config: Config, options: { logger: Logger; cl
     callbackUriFor,
   };
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const deliverer =
+    hooks.secrets.length && config.dispatchConcurrency > 0
+      ? createDeliverer({
+          store,
+          clock,
+          logger: logger.child({ component: 'webhooks' }),
+          owner: instanceId,
+          secrets: hooks.secrets,
+          allowPrivate: hooks.allowPrivate,
+          timeoutMs: hooks.timeoutMs,
+          horizonMs: hooks.horizonMs,
+          retryBaseMs: hooks.retryBaseMs,
+          onAttempt: webhookMetrics(metrics.registry, { store, clock }),
+        })
+      : undefined;
   const dispatcher = createDispatcher({
     owner: instanceId,
     ownerIsStable: config.instanceId !== undefined,
@@ -158,17 +190,31 @@ export async function startService(config: Config, options: { logger: Logger; cl
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),
+    clock,
+    onWebhookRetry: () => deliverer?.wake(),
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);
-  const port = await listen(server, config.port);
+  const port = await listen(server, config.port).catch(async (err: unknown) => {
+    clearInterval(resumer);
+    await Promise.all(servers.map((s) => closeServer(s, 0)));
+    await emulator?.close();
+    client.close();
+    await store.close();
+    throw listenStartupError(err, 'PORT', config.port);
+  });
   servers.unshift(server);
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
+  deliverer?.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
   const url = `http://127.0.0.1:${port}`;
-  logger.info({ port, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency }, 'callhook listening');
+  logger.info(
+    { port, listening: `http://localhost:${port}`, publicBaseUrl, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency },
+    'callhook listening',
+  );
+  if (config.usesEmulator) void checkEmulatorCanReach(publicBaseUrl, logger);
 
   let closing: Promise<void> | undefined;
   return {
@@ -177,14 +223,19 @@ export async function startService(config: Config, options: { logger: Logger; cl
     store,
     close: () =>
       (closing ??= (async () => {
-        const deadline = config.shutdownTimeoutMs;
+        // One budget for the whole shutdown: a container stop gives SHUTDOWN_TIMEOUT_MS in
+        // total, so each phase gets what the ones before it left. Wall-clock on purpose:
+        // an injected test clock may never advance.
+        const endsAt = performance.now() + config.shutdownTimeoutMs;
+        const left = () => Math.max(0, Math.floor(endsAt - performance.now()));
         clearInterval(resumer);
-        await closeServer(server, deadline);
-        await dialer.stop(deadline);
-        const drained = await dispatcher.stop(deadline);
+        await closeServer(server, left());
+        await dialer.stop(left());
+        const drained = await dispatcher.stop(left());
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
+        await deliverer?.stop(left());
         await emulator?.close();
-        await Promise.all(servers.slice(1).map((s) => closeServer(s, 1000)));
+        await Promise.all(servers.slice(1).map((s) => closeServer(s, left())));
         client.close();
         await store.close();
         logger.info('callhook stopped');
@@ -206,11 +257,18 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, { logger });
   if (service.emulatorUrl) logger.info({ controlApi: `${service.emulatorUrl}/emulator` }, 'emulator control API ready (see docs/emulator.md)');
+  // The well-known development key, never a configured one: it is what the README's curl examples send.
+  if (service.emulatorUrl && config.apiKeys.includes(DEV_DEFAULTS.apiKey)) logger.info(`development API key (emulator only): ${DEV_DEFAULTS.apiKey}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
+    // close() keeps to the deadline; this only catches a dependency that ignores it (a hung database close).
+    setTimeout(() => {
+      logger.error('shutdown did not finish within SHUTDOWN_TIMEOUT_MS; exiting anyway');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1000).unref();
     service.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -225,7 +283,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`callhook: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A StartupError already names the variable and the likely cause; anything else is ours, so keep its stack.
+    const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`callhook: failed to start: ${text}\n`);
     process.exit(1);
   });
 }

@@ -37,7 +37,8 @@ export type Command =
   | { kind: 'watch'; connection: Connection; id: string; watch: WatchOptions }
   | { kind: 'status'; connection: Connection; id: string; json: boolean }
   | { kind: 'report'; connection: Connection; id: string; csv: boolean }
-  | { kind: 'action'; connection: Connection; id: string; action: CampaignAction };
+  | { kind: 'action'; connection: Connection; id: string; action: CampaignAction }
+  | { kind: 'webhooks-listen'; host: string; port: number; secrets: string[] };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -62,6 +63,7 @@ const RUN: Options = {
   'time-zone': { type: 'string' },
   days: { type: 'string' },
   'key-map': { type: 'string' },
+  'webhook-url': { type: 'string' },
   interval: { type: 'string' },
   detach: { type: 'boolean' },
 };
@@ -126,6 +128,7 @@ function runSettings(values: Values): Record<string, string> {
     retryOn: values['retry-on'] as string | undefined,
     keyMap: values['key-map'] as string | undefined,
     windowDays: values.days as string | undefined,
+    webhookUrl: values['webhook-url'] as string | undefined,
   };
   const window = values.window as string | undefined;
   if (window !== undefined) {
@@ -140,12 +143,33 @@ function runSettings(values: Values): Record<string, string> {
   return Object.fromEntries(Object.entries(settings).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+const LISTEN: Options = { port: { type: 'string' }, host: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } };
+
+function webhooksCommand(sub: string | undefined, rest: string[], env: Record<string, string | undefined>): Command {
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { kind: 'help', text: HELP.webhooks };
+  if (sub !== 'listen') throw new UsageError(`unknown webhooks command "${sub}"`, 'callhook webhooks --help');
+  const { values, positionals } = parse(rest, LISTEN, 'callhook webhooks listen --help');
+  if (values.help) return { kind: 'help', text: HELP.webhooks };
+  if (positionals.length) throw new UsageError('webhooks listen takes no arguments', 'callhook webhooks listen --help');
+  const port = number(values, 'port', { min: 0, integer: true }, 'callhook webhooks listen --help') ?? '4020';
+  if (Number(port) > 65535) throw new UsageError(`--port must be at most 65535, not "${port}"`, 'callhook webhooks listen --help');
+  const secrets = ((values.secret as string | undefined) ?? env.WEBHOOK_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!secrets.length) throw new UsageError('webhooks listen needs --secret whsec_… (or WEBHOOK_SECRET), the secret callhook signs with', 'callhook webhooks listen --help');
+  const bad = secrets.find((s) => !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(s));
+  if (bad !== undefined) throw new UsageError('--secret must be whsec_ followed by base64, as in WEBHOOK_SECRET', 'callhook webhooks listen --help');
+  return { kind: 'webhooks-listen', host: (values.host as string | undefined) ?? '127.0.0.1', port: Number(port), secrets };
+}
+
 const ACTIONS: readonly string[] = ['pause', 'resume', 'cancel'] satisfies CampaignAction[];
 
 /** Turns the command line into one command; throws UsageError for anything it cannot make sense of. */
 export function parseCommand(argv: string[], env: Record<string, string | undefined>): Command {
   const [group, sub, ...rest] = argv;
   if (group === undefined || group === '--help' || group === '-h' || group === 'help') return { kind: 'help', text: HELP.top };
+  if (group === 'webhooks') return webhooksCommand(sub, rest, env);
   if (group !== 'campaign') throw new UsageError(`unknown command "${group}"`);
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { kind: 'help', text: HELP.campaign };
 

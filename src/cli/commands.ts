@@ -3,8 +3,10 @@ import { resolveApiKey } from './api-key';
 import type { Command, WatchOptions } from './args';
 import { createProgress } from './progress';
 import { renderSummary } from './summary';
+import { inTermsOfTheCommandLine } from './upload-errors';
 import type { CampaignView } from './types';
 import { InterruptChoice, watchCampaign } from './watch';
+import { listenForWebhooks } from './webhooks-listen';
 
 /** Everything a command touches outside itself, so main.ts owns the process and commands stay plain functions. */
 export interface CliIo {
@@ -60,13 +62,30 @@ async function watchToEnd(io: CliIo, command: { watch: WatchOptions }, client: R
   return 0;
 }
 
+/** Prints verified webhooks until Ctrl-C. */
+async function listen(command: Extract<Command, { kind: 'webhooks-listen' }>, io: CliIo): Promise<number> {
+  const receiver = await listenForWebhooks({ host: command.host, port: command.port, secrets: command.secrets, out: io.stdout, err: io.stderr });
+  io.stderr.write(`Listening for callhook webhooks at ${receiver.url} (set WEBHOOK_URL to it; Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const off = io.onInterrupt(() => {
+      off();
+      resolve();
+    });
+  });
+  await receiver.close();
+  return 0;
+}
+
 /** Runs one parsed command; resolves to the exit status, throws ApiError/InputError for main to print. */
 export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io: CliIo): Promise<number> {
+  if (command.kind === 'webhooks-listen') return listen(command, io);
   const client = createApiClient({ baseUrl: command.connection.url, apiKey: await resolveApiKey(io, command.connection) });
   switch (command.kind) {
     case 'run': {
       const csv = await readTargets(io, command.file);
-      const created = await client.createCampaignFromCsv(csv, command.settings);
+      const created = await client.createCampaignFromCsv(csv, command.settings).catch((err: unknown) => {
+        throw inTermsOfTheCommandLine(err, command.file);
+      });
       if (command.detach) {
         io.stdout.write(`${created.id}\n`);
         return 0;

@@ -9,7 +9,23 @@ const CONNECTION = `Connection (every command):
                        so callhook warns; prefer CALLHOOK_API_KEY or --api-key-file
   -h, --help           this help`;
 
+const HELP_WEBHOOKS = `Usage: callhook webhooks listen [--port <n>] [--host <address>] [--secret <whsec_…>]
+
+A local receiver for trying outbound webhooks: verifies each delivery's
+Standard Webhooks signature, prints one line per event (time, type,
+webhook-id, data) and answers 204; a delivery that does not verify is
+answered 401 and printed to stderr.
+
+Options:
+  --port <n>        port to listen on (default 4020; 0 picks a free one)
+  --host <address>  address to listen on (default 127.0.0.1)
+  --secret <s>      whsec_… secret(s), comma-separated (default: env WEBHOOK_SECRET)
+  -h, --help        this help
+
+Then start callhook with WEBHOOK_URL=http://127.0.0.1:4020/ and the same WEBHOOK_SECRET.`;
+
 export const HELP = {
+  webhooks: HELP_WEBHOOKS,
   top: `Usage: callhook <command> [options]
 
 Commands:
@@ -18,6 +34,7 @@ Commands:
   campaign status <id>             show a campaign's progress and outcomes
   campaign report <id> [--csv]     print the per-target report
   campaign pause|resume|cancel <id>
+  webhooks listen [--port 4020]    print callhook's webhooks as they arrive, signatures verified
 
 Run "callhook campaign <command> --help" for a command's options.
 
@@ -42,8 +59,8 @@ Uploads the CSV, then shows a live progress bar (plain lines when the output is
 not a terminal) and, when the campaign ends, a summary of its outcomes.
 
 The CSV needs a "to" column (+E.164 number or raw id). Optional per-row columns
-override the campaign: audioFileUri, agentTarget, operationContext, subject;
-any other column is kept and returned in the report.
+override the campaign: audioFileUri, agentTarget, waitSeconds, operationContext,
+subject; any other column is kept and returned in the report.
 
 Options:
   --name <name>            campaign name (required)
@@ -58,6 +75,7 @@ Options:
   --time-zone <zone>       … of this IANA time zone (e.g. Europe/Paris; required with --window)
   --days <1,2,…>           … on these ISO weekdays (1 = Monday; default every day)
   --key-map <k:action,…>   what keys do, e.g. 1:agent,2:acknowledge (actions: agent, acknowledge, hangup)
+  --webhook-url <url>      send this campaign's webhooks here instead of WEBHOOK_URL (docs/webhooks.md)
   --interval <s>           seconds between progress updates (default 1 on a terminal, 10 otherwise)
   --detach                 print the campaign id and exit without watching
 

@@ -1,26 +1,49 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { ApiError } from './api-client';
 import { parseCommand, UsageError } from './args';
 import { CliIo, InputError, runCommand } from './commands';
 import type { InterruptChoice } from './watch';
 
-/** Asks on the terminal what Ctrl-C meant; a second Ctrl-C or end of input means stop watching. */
+const KEYS: Record<string, InterruptChoice> = {
+  k: 'keep',
+  c: 'cancel',
+  s: 'stop',
+  '\r': 'stop',
+  '\n': 'stop',
+  // In raw mode Ctrl-C and Ctrl-D arrive as bytes, not as a signal or end of input.
+  '\u0003': 'stop',
+  '\u0004': 'stop',
+};
+const SAID: Record<InterruptChoice, string> = { keep: 'keep watching', stop: 'stop watching', cancel: 'cancel the campaign' };
+
+/**
+ * Asks on the terminal what Ctrl-C meant, answered by one keypress (raw mode:
+ * a line-based prompt needed Enter, which the prompt never said). Other keys
+ * are ignored; Ctrl-C again, Enter or end of input mean stop watching.
+ */
 function askOnTerminal(): Promise<InterruptChoice> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const stdin = process.stdin;
+  process.stderr.write('\nCtrl-C: press k to keep watching, s to stop watching (the campaign continues), c to cancel the campaign [s] ');
   return new Promise((resolve) => {
-    // close() emits 'close' synchronously, so the choice must be settled first.
-    const done = (choice: InterruptChoice) => {
+    const wasRaw = stdin.isRaw;
+    const finish = (choice: InterruptChoice) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      process.stderr.write(`${SAID[choice]}\n`);
       resolve(choice);
-      rl.close();
     };
-    rl.on('SIGINT', () => done('stop'));
-    rl.on('close', () => resolve('stop'));
-    rl.question('\nCtrl-C: [k]eep watching, [s]top watching (the campaign continues), or [c]ancel the campaign? [s] ', (answer) => {
-      const first = answer.trim().toLowerCase()[0];
-      done(first === 'k' ? 'keep' : first === 'c' ? 'cancel' : 'stop');
-    });
+    const onData = (chunk: Buffer) => {
+      const choice = KEYS[chunk.toString('utf8').charAt(0).toLowerCase()];
+      if (choice) finish(choice);
+    };
+    const onEnd = () => finish('stop');
+    stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+    stdin.resume();
   });
 }
 

@@ -23,7 +23,7 @@ export function renderSummary(view: CampaignView, now: number): string {
   const elapsed = elapsedMs(view, now);
   const perTarget = progress.total ? (progress.attempts / progress.total).toFixed(2) : '0.00';
   const cps = elapsed > 0 ? (progress.attempts / (elapsed / 1000)).toFixed(2) : '0.00';
-  const state = isSettled(view) ? view.status : `${view.status}, ${progress.percent}% settled`;
+  const state = isSettled(view) ? view.status : `${view.status}, ${progress.percent}% settled${view.waiting ? `, ${view.waiting.message}` : ''}`;
   return [
     `Campaign "${view.name}" (${view.id}): ${state}`,
     '',

@@ -5,6 +5,8 @@ export interface CampaignView {
   status: 'running' | 'paused' | 'cancelled' | 'completed';
   progress: { total: number; pending: number; dialling: number; done: number; cancelled: number; attempts: number; percent: number };
   outcomes: Record<string, number>;
+  /** Why a running campaign places no calls now (its calling window is closed); absent from older services. */
+  waiting?: { reason: string; opensAt: string | null; message: string } | null;
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;

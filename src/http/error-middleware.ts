@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError } from '../errors';
+import { AppError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { isDatabaseFault } from '../store/db-errors';
+
+/** How long a client should wait before retrying while the database is away or full. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** body-parser and http-errors report problems as `type` plus `status`; these are the ones a client can cause. */
 const BODY_ERRORS: Record<string, [number, string, string]> = {
@@ -18,6 +22,9 @@ export function toAppError(err: unknown): AppError {
   // The router could not percent-decode a path parameter (`%`, `%C3%28`): the client's URL, not our failure.
   if (err instanceof URIError && (err as { status?: number }).status === 400) {
     return new AppError('invalid_path', 'the URL path is not valid percent-encoded UTF-8', 400);
+  }
+  if (isDatabaseFault(err)) {
+    return new ServiceUnavailableError('the database is unavailable; retry later', DATABASE_RETRY_AFTER_SECONDS, 'database_unavailable');
   }
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | undefined;
   if (e?.type && BODY_ERRORS[e.type]) {
@@ -46,6 +53,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
+  if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, details: appError.details ?? null },
   });

@@ -1,5 +1,7 @@
 import { Db, Param } from './db';
 import { fromJson, toJson } from './json';
+import { callEndedEvent, callOutcomeEvent } from '../webhooks/events';
+import type { WebhooksRepo } from './webhooks';
 
 export type CallKind = 'call' | 'conversation';
 /** Our view of the call leg; `creating` until the create-call (or join) request has answered. */
@@ -99,7 +101,23 @@ export interface CallFilter {
   limit: number;
 }
 
-export function callsRepo(db: Db, now: () => number) {
+/** `webhooks` gets call.outcome and call.ended written in the transaction that makes the change. */
+export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => WebhooksRepo) {
+  const update = async (on: Db, id: string, patch: CallPatch): Promise<CallRecord | undefined> => {
+    const sets: string[] = [];
+    const params: Param[] = [];
+    for (const [key, column] of Object.entries(PATCH_COLUMNS) as Array<[keyof CallPatch, string]>) {
+      if (!(key in patch)) continue;
+      const value = patch[key];
+      sets.push(`${column} = ?`);
+      params.push(key === 'workflow' || key === 'error' ? toJson(value) : ((value ?? null) as Param));
+    }
+    sets.push('updated_at = ?');
+    params.push(now(), id);
+    const row = await on.get<Row>(`UPDATE calls SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, params);
+    return row && toRecord(row);
+  };
+
   return {
     async insert(call: NewCall): Promise<CallRecord> {
       const at = now();
@@ -136,41 +154,70 @@ export function callsRepo(db: Db, now: () => number) {
       return (await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [callLegId]))?.id;
     },
 
+    /** Setting endedAt ends the call: its call.ended event is written in the same transaction. */
     async update(id: string, patch: CallPatch): Promise<CallRecord | undefined> {
-      const sets: string[] = [];
-      const params: Param[] = [];
-      for (const [key, column] of Object.entries(PATCH_COLUMNS) as Array<[keyof CallPatch, string]>) {
-        if (!(key in patch)) continue;
-        const value = patch[key];
-        sets.push(`${column} = ?`);
-        params.push(key === 'workflow' || key === 'error' ? toJson(value) : ((value ?? null) as Param));
-      }
-      sets.push('updated_at = ?');
-      params.push(now(), id);
-      const row = await db.get<Row>(`UPDATE calls SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, params);
-      return row && toRecord(row);
+      if (!webhooks || patch.endedAt === undefined || patch.endedAt === null) return update(db, id, patch);
+      return db.tx(async (tx) => {
+        const call = await update(tx, id, patch);
+        if (call) await webhooks(tx).enqueue(callEndedEvent(call, patch.endedAt as number));
+        return call;
+      });
     },
 
-    /** Binds the leg the create-call (or join) answer named; events may already have moved the state on. */
-    async bindLeg(id: string, callLegId: string): Promise<CallRecord | undefined> {
+    /**
+     * Binds the leg the create-call (or join) answer named; events may already have moved the state on.
+     * Releases `owner`'s create lease only: the leg may already have been bound from its events and
+     * the call leased by a dispatcher (see bindLegsFromEvents).
+     */
+    async bindLeg(id: string, callLegId: string, owner: string): Promise<CallRecord | undefined> {
       const row = await db.get<Row>(
         `UPDATE calls SET call_leg_id = ?, state = CASE WHEN state = 'creating' THEN 'establishing' ELSE state END, updated_at = ?,
-           lease_owner = NULL, lease_until = NULL
+           lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END,
+           lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END
          WHERE id = ? RETURNING ${COLUMNS}`,
-        [callLegId, now(), id],
+        [callLegId, now(), owner, owner, id],
       );
       return row && toRecord(row);
     },
 
-    /** Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing. */
-    async decideOutcome(id: string, outcome: string, error: unknown): Promise<boolean> {
-      const changed = await db.run('UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL', [
-        outcome,
-        toJson(error),
-        now(),
-        id,
-      ]);
-      return changed === 1;
+    /**
+     * Calls still `creating` whose events have arrived: the service named their leg, so the create
+     * did succeed, whatever became of its answer (a database error while binding it, a creator that
+     * crashed and whose create lease would otherwise hold the call for CREATE_LEASE_MS). Binds the leg
+     * from the first event that names one and drops the create lease, so the dispatcher can act at once.
+     */
+    async bindLegsFromEvents(limit: number): Promise<CallRecord[]> {
+      const rows = await db.all<Row>(
+        `UPDATE calls SET
+           call_leg_id = (SELECT i.call_leg_id FROM inbox i WHERE i.call_id = calls.id AND i.call_leg_id IS NOT NULL ORDER BY i.seq LIMIT 1),
+           state = 'establishing', lease_owner = NULL, lease_until = NULL, updated_at = ?
+         WHERE id IN (
+           SELECT c.id FROM calls c WHERE c.state = 'creating' AND c.call_leg_id IS NULL
+             AND EXISTS (SELECT 1 FROM inbox i WHERE i.call_id = c.id AND i.call_leg_id IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = i.call_leg_id))
+           LIMIT ? {{skip_locked}}
+         ) RETURNING ${COLUMNS}`,
+        [now(), limit],
+      );
+      return rows.map(toRecord);
+    },
+
+    /**
+     * Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing.
+     * The call.outcome event is written in the same transaction.
+     */
+    async decideOutcome(id: string, outcome: string, error: unknown, reason: string | null = null): Promise<boolean> {
+      return db.tx(async (tx) => {
+        const at = now();
+        const row = await tx.get<Row>(`UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL RETURNING ${COLUMNS}`, [
+          outcome,
+          toJson(error),
+          at,
+          id,
+        ]);
+        if (row && webhooks) await webhooks(tx).enqueue(callOutcomeEvent(toRecord(row), reason, at));
+        return row !== undefined;
+      });
     },
 
     async list(filter: CallFilter): Promise<CallRecord[]> {

@@ -1,5 +1,7 @@
 import { Db, Param } from './db';
 import { fromJson } from './json';
+import { campaignCounts, campaignFinishedEvent, campaignProgressEvent } from '../webhooks/events';
+import type { WebhooksRepo } from './webhooks';
 
 export type CampaignStatus = 'running' | 'paused' | 'cancelled' | 'completed';
 export type TargetStatus = 'pending' | 'dialling' | 'done' | 'cancelled';
@@ -142,11 +144,42 @@ export interface ClaimedTarget {
   slotAt: number;
 }
 
-export function campaignsRepo(db: Db, now: () => number) {
-  const get = async (id: string, lock = false): Promise<CampaignRecord | undefined> => {
-    const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? ${lock ? '{{for_update}}' : ''}`, [id]);
+/** `webhooks` gets campaign.progress and campaign.finished written in the transaction that makes the change. */
+export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => WebhooksRepo) {
+  const getOn = async (on: Db, id: string, lock = false): Promise<CampaignRecord | undefined> => {
+    const row = await on.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? ${lock ? '{{for_update}}' : ''}`, [id]);
     return row && toCampaign(row);
   };
+  const get = (id: string, lock = false) => getOn(db, id, lock);
+
+  const countsOn = async (on: Db, id: string) =>
+    (
+      await on.all<{ status: string; outcome: string | null; count: number }>(
+        'SELECT status, outcome, COUNT(*) AS count FROM campaign_targets WHERE campaign_id = ? GROUP BY status, outcome',
+        [id],
+      )
+    ).map((r) => ({ ...r, count: Number(r.count) }));
+
+  /** A finished campaign says so once; a running one reports progress at most once per interval. */
+  async function announce(on: Db, id: string, at: number, finished?: CampaignStatus): Promise<void> {
+    if (!webhooks) return;
+    const hooks = webhooks(on);
+    const campaign = await getOn(on, id);
+    if (!campaign) return;
+    const subscription = campaign.settings.webhook as Parameters<typeof hooks.wants>[0] | undefined;
+    if (finished) {
+      if (!hooks.wants(subscription ?? null, 'campaign.finished')) return;
+      const counts = campaignCounts(campaign.total, await countsOn(on, id));
+      await hooks.enqueue(campaignFinishedEvent(campaign, finished, counts, at, hooks.reportUrlFor(id)));
+      return;
+    }
+    if (!hooks.wants(subscription ?? null, 'campaign.progress')) return;
+    const interval = hooks.progressIntervalMs;
+    const last = await hooks.lastAt(`campaign:${id}`, 'campaign.progress');
+    if (last !== null && at - last < interval) return;
+    const counts = campaignCounts(campaign.total, await countsOn(on, id));
+    await hooks.enqueue(campaignProgressEvent(campaign, counts, at, Math.floor(at / interval)));
+  }
 
   return {
     get,
@@ -203,6 +236,7 @@ export function campaignsRepo(db: Db, now: () => number) {
       if (changed && to === 'cancelled') {
         await db.run("UPDATE campaign_targets SET status = 'cancelled', finished_at = ? WHERE campaign_id = ? AND status = 'pending'", [at, id]);
       }
+      if (changed && (to === 'cancelled' || to === 'completed')) await announce(db, id, at, to);
       return changed === 1;
     },
 
@@ -249,36 +283,43 @@ export function campaignsRepo(db: Db, now: () => number) {
     /**
      * Closes the attempt whose call ended: the target is retried later when its
      * outcome is one the campaign retries and attempts remain, else it is done.
-     * Idempotent: only a target still dialling that call changes. Call inside a transaction.
+     * Idempotent: only a target still dialling that call changes. Atomic: runs in a transaction (its own unless called in one).
      */
     async finishAttempt(callId: string, outcome: string, at: number): Promise<'retry' | 'done' | null> {
-      const row = await db.get<TargetRow & { campaign_id: string }>(
-        `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
-        [callId],
-      );
-      if (!row) return null;
-      const campaign = (await get(row.campaign_id))!;
-      const retry = campaign.status === 'running' || campaign.status === 'paused';
-      if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
-        await db.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
-          outcome,
-          at + campaign.retryDelayMs,
-          row.id,
-        ]);
-        return 'retry';
-      }
-      await db.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
-      const open = await db.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
-        row.campaign_id,
-      ]);
-      if (!open) {
-        await db.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
-          at,
-          at,
+      // Most calls end once but are looked at on every later event: only an open attempt takes a transaction,
+      // which keeps the target, the campaign's completion and their webhook event together.
+      if (!(await db.get("SELECT 1 AS open FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [callId]))) return null;
+      return db.tx(async (tx) => {
+        const row = await tx.get<TargetRow & { campaign_id: string }>(
+          `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
+          [callId],
+        );
+        if (!row) return null;
+        const campaign = (await getOn(tx, row.campaign_id))!;
+        const retry = campaign.status === 'running' || campaign.status === 'paused';
+        if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
+          await tx.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
+            outcome,
+            at + campaign.retryDelayMs,
+            row.id,
+          ]);
+          await announce(tx, row.campaign_id, at);
+          return 'retry';
+        }
+        await tx.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
+        const open = await tx.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
           row.campaign_id,
         ]);
-      }
-      return 'done';
+        const completed =
+          !open &&
+          (await tx.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
+            at,
+            at,
+            row.campaign_id,
+          ])) === 1;
+        await announce(tx, row.campaign_id, at, completed ? 'completed' : undefined);
+        return 'done';
+      });
     },
 
     async counts(id: string): Promise<Array<{ status: TargetStatus; outcome: string | null; count: number; attempts: number }>> {

@@ -9,6 +9,8 @@ import { rosterRepo } from './roster';
 import { openSqlite } from './sqlite-db';
 import { timelineRepo } from './timeline';
 import { timersRepo } from './timers';
+import { OutboxOptions, webhooksRepo } from './webhooks';
+import { participantEvent } from '../webhooks/events';
 
 export interface Repos {
   calls: ReturnType<typeof callsRepo>;
@@ -17,6 +19,7 @@ export interface Repos {
   timers: ReturnType<typeof timersRepo>;
   roster: ReturnType<typeof rosterRepo>;
   campaigns: ReturnType<typeof campaignsRepo>;
+  webhooks: ReturnType<typeof webhooksRepo>;
 }
 
 export interface Store extends Repos {
@@ -28,23 +31,33 @@ export interface Store extends Repos {
   close(): Promise<void>;
 }
 
-function repos(db: Db, now: () => number): Repos {
+function repos(db: Db, now: () => number, outbox: OutboxOptions): Repos {
+  // Each change's webhook event is written on the same connection, in the same transaction, as the change.
+  const webhooksOn = (on: Db) => webhooksRepo(on, outbox);
+  const calls = callsRepo(db, now, webhooksOn);
+  const webhooks = webhooksOn(db);
   return {
-    calls: callsRepo(db, now),
+    calls,
     inbox: inboxRepo(db),
     timeline: timelineRepo(db),
     timers: timersRepo(db),
-    roster: rosterRepo(db),
-    campaigns: campaignsRepo(db, now),
+    roster: rosterRepo(db, async (callId, seq, at, action, p) => {
+      // Conversations have no subscription of their own: without WEBHOOK_URL there is nowhere to send these.
+      if (!outbox.defaultUrl) return;
+      const call = await calls.get(callId);
+      if (call) await webhooks.enqueue(participantEvent(call, seq, at, action, p));
+    }),
+    campaigns: campaignsRepo(db, now, webhooksOn),
+    webhooks,
   };
 }
 
-function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number): Store {
+function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number, outbox: OutboxOptions): Store {
   return {
-    ...repos(db, now),
+    ...repos(db, now, outbox),
     db,
     kind,
-    tx: (fn, options) => db.tx((txDb) => fn(repos(txDb, now)), options),
+    tx: (fn, options) => db.tx((txDb) => fn(repos(txDb, now, outbox)), options),
     ping: async () => {
       await db.get('SELECT 1 AS ok');
     },
@@ -58,7 +71,8 @@ export function openDb(config: DatabaseConfig, options: { maxConnections?: numbe
 }
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openStore(config: DatabaseConfig, now: () => number = Date.now): Promise<Store> {
+/** `outbox` routes outbound webhook events (see OutboxOptions); without it only calls and campaigns with their own webhookUrl send any. */
+export async function openStore(config: DatabaseConfig, now: () => number = Date.now, outbox: OutboxOptions = {}): Promise<Store> {
   const db = openDb(config);
   try {
     await migrate(db);
@@ -66,7 +80,7 @@ export async function openStore(config: DatabaseConfig, now: () => number = Date
     await db.close().catch(() => undefined);
     throw err;
   }
-  return storeOver(db, config.kind, now);
+  return storeOver(db, config.kind, now, outbox);
 }
 
 export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';

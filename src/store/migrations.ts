@@ -163,6 +163,38 @@ DROP INDEX campaign_targets_due;
 CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next_attempt_at, row_no);
 `,
   },
+  {
+    id: 8,
+    name: 'outbound webhook outbox',
+    sql: `
+CREATE TABLE webhook_outbox (
+  id {{serial}},
+  event_id TEXT NOT NULL UNIQUE,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  event_type TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  call_id TEXT,
+  campaign_id TEXT,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  last_attempt_at BIGINT,
+  last_status INTEGER,
+  last_error TEXT,
+  delivered_at BIGINT
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_order ON webhook_outbox (order_key, id) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_progress ON webhook_outbox (order_key, event_type, created_at);
+CREATE INDEX webhook_outbox_call ON webhook_outbox (call_id) WHERE call_id IS NOT NULL;
+CREATE INDEX webhook_outbox_campaign ON webhook_outbox (campaign_id) WHERE campaign_id IS NOT NULL;
+`,
+  },
 ];
 
 const LOCK_ID = 724_113_001;

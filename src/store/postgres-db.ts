@@ -58,7 +58,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
       await client.query('SET synchronous_commit = off').catch(() => undefined);
     },
   });
-  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  // An idle client that loses its connection must not crash the process; the pool replaces it
+  // (pool.query guards the clients it checks out itself; tx() below guards its own).
   pool.on('error', () => undefined);
 
   const inClient = (client: PoolClient): Db => {
@@ -70,6 +71,14 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
     ...bind((statement, values) => pool.query({ ...statement, values })),
     tx: async (fn, options) => {
       const client = await pool.connect();
+      // pg-pool takes its own 'error' listener off a client while it is checked out: without one of
+      // ours, a connection lost mid-transaction (pg_terminate_backend, a fast server stop) is an
+      // unhandled 'error' event and kills the process. The queries in flight fail on their own.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken ??= err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         if (options?.durable) await client.query('SET LOCAL synchronous_commit = on');
@@ -77,10 +86,12 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!broken) await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken ??= rollbackErr));
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose connection broke is handed back with the error, so the pool discards it.
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -18,8 +18,10 @@ export interface RosterLogEntry {
   isMuted: boolean;
 }
 
-/** The live roster of a joined conversation and the log of how it changed. */
-export function rosterRepo(db: Db) {
+export type RosterRecorded = (callId: string, seq: number, at: number, action: RosterAction, p: { participantId: string; rawId: string; isMuted: boolean }) => Promise<void>;
+
+/** The live roster of a joined conversation and the log of how it changed; `onRecorded` runs in the same transaction as each log entry. */
+export function rosterRepo(db: Db, onRecorded?: RosterRecorded) {
   return {
     async current(callId: string): Promise<RosterParticipant[]> {
       const rows = await db.all<{ participant_id: string; raw_id: string; is_muted: number; joined_at: number }>(
@@ -56,14 +58,11 @@ export function rosterRepo(db: Db) {
     },
 
     async record(callId: string, at: number, action: RosterAction, p: { participantId: string; rawId: string; isMuted: boolean }): Promise<void> {
-      await db.run('INSERT INTO participant_log (call_id, at, action, participant_id, raw_id, is_muted) VALUES (?, ?, ?, ?, ?, ?)', [
-        callId,
-        at,
-        action,
-        p.participantId,
-        p.rawId,
-        p.isMuted ? 1 : 0,
-      ]);
+      const row = await db.get<{ seq: number }>(
+        'INSERT INTO participant_log (call_id, at, action, participant_id, raw_id, is_muted) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq',
+        [callId, at, action, p.participantId, p.rawId, p.isMuted ? 1 : 0],
+      );
+      if (row && onRecorded) await onRecorded(callId, Number(row.seq), at, action, p);
     },
   };
 }

@@ -35,3 +35,37 @@ export function isWithinWindow(window: CallingWindow | null, at: number): boolea
   const day = start > end && minutes < end ? ((weekday + 5) % 7) + 1 : weekday;
   return inTime && (!window.days || window.days.includes(day));
 }
+
+const MINUTE_MS = 60_000;
+
+/**
+ * When the window next opens after `at` (a time outside it), or undefined when
+ * it never does. Each of the next eight days' start is tried; the local-time
+ * check corrects for a daylight-saving shift between `at` and that day.
+ */
+export function nextWindowOpening(window: CallingWindow, at: number): number | undefined {
+  const start = minutesOf(window.start);
+  const base = Math.floor(at / MINUTE_MS) * MINUTE_MS;
+  const nowMinutes = localTime(base, window.timeZone).minutes;
+  for (let day = 0; day <= 8; day++) {
+    let candidate = base + (start - nowMinutes + day * 1440) * MINUTE_MS;
+    const drift = start - localTime(candidate, window.timeZone).minutes;
+    // Within a day a DST change moves local time by at most a few hours; wrap so the fix is the short way round.
+    candidate += (((drift + 720) % 1440 + 1440) % 1440 - 720) * MINUTE_MS;
+    if (candidate <= at) continue;
+    // The start may fall in a skipped hour (spring forward): then the window opens when local time jumps past it.
+    let open = isWithinWindow(window, candidate) ? candidate : isWithinWindow(window, candidate + 60 * MINUTE_MS) ? candidate + 60 * MINUTE_MS : undefined;
+    if (open === undefined) continue;
+    for (let back = 0; back < 120 && open - MINUTE_MS > at && isWithinWindow(window, open - MINUTE_MS); back++) open -= MINUTE_MS;
+    return open;
+  }
+  return undefined;
+}
+
+/** "Thu 3 Dec 09:00 Europe/Paris": the opening as the window's own people read it. */
+export function describeOpening(window: CallingWindow, at: number): string {
+  const text = new Intl.DateTimeFormat('en-GB', { timeZone: window.timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(at)
+    .replace(',', '');
+  return `${text} ${window.timeZone}`;
+}

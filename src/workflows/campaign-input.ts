@@ -58,18 +58,61 @@ export const campaignSchema = z.strictObject({
 
 export type CampaignInput = z.infer<typeof campaignSchema>;
 
-function csvRows(csv: string): Array<Record<string, string>> {
+const KNOWN_COLUMNS = ['to', ...Object.keys(ROW_OVERRIDES)];
+const DELIMITERS = [',', ';', '\t'] as const;
+
+interface CsvRow {
+  /** What the report calls this row: the n-th data row, header not counted. */
+  row: number;
+  /** Where it starts in the file, for people opening it in an editor (quoted cells may span lines). */
+  line: number;
+  cells: Record<string, string>;
+}
+
+const csvError = (message: string, extra: Record<string, unknown> = {}) =>
+  new ValidationError(`targetsCsv: ${message}`, [{ field: 'targetsCsv', message, ...extra }]);
+
+/** Spreadsheets in many locales export `;` (or tab) separated "CSV": take the delimiter the header line uses. */
+function detectDelimiter(headerLine: string): string {
+  const count = (d: string) => headerLine.split(d).length - 1;
+  return DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), ',' as string);
+}
+
+/** Known column names are matched whatever their case (`To`, `AudioFileUri`); others are kept as written. */
+function canonicalColumns(header: string[]): string[] {
+  return header.map((name) => KNOWN_COLUMNS.find((known) => known.toLowerCase() === name.toLowerCase()) ?? name);
+}
+
+function csvRows(csv: string): CsvRow[] {
+  const text = csv.replace(/^\uFEFF/, '');
+  const headerLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = detectDelimiter(headerLine);
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  let header: string[] = [];
   try {
-    return parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }) as Array<Record<string, string>>;
+    records = parse(text, {
+      columns: (h: string[]) => (header = canonicalColumns(h.map((c) => c.trim()))),
+      delimiter,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as typeof records;
   } catch (err) {
-    throw new ValidationError(`targetsCsv: ${(err as Error).message}`, [{ field: 'targetsCsv', message: (err as Error).message }]);
+    throw csvError((err as Error).message);
   }
+  if (header.length > 0 && !header.includes('to')) {
+    const shown = header.map((h) => h || '(empty)').join(', ');
+    throw csvError(`no \`to\` column (found: ${shown}); the first line must name the columns, one of them \`to\``, { found: header });
+  }
+  return records.map((r, i) => ({ row: i + 1, line: r.info.lines, cells: r.record }));
 }
 
 /**
  * The campaign's targets, from a JSON array or a CSV with a `to` column: each
  * `to` must be a raw id, a number may appear once, and the other columns are
- * kept per row. Errors name the row as the caller sent it.
+ * kept per row. Errors name the row as the report numbers it (data rows,
+ * from 1) and, for a CSV, the line of the file it starts on.
  */
 export function campaignTargets(input: CampaignInput): NewTarget[] {
   if ((input.targets === undefined) === (input.targetsCsv === undefined)) {
@@ -78,38 +121,56 @@ export function campaignTargets(input: CampaignInput): NewTarget[] {
     ]);
   }
   const fromCsv = input.targetsCsv !== undefined;
-  const rows = fromCsv ? csvRows(input.targetsCsv!) : input.targets!;
-  if (rows.length === 0) throw new ValidationError('targetsCsv: has no rows', [{ field: 'targetsCsv', message: 'has no rows' }]);
+  const rows: CsvRow[] = fromCsv ? csvRows(input.targetsCsv!) : input.targets!.map((cells, i) => ({ row: i + 1, line: 0, cells }));
+  if (rows.length === 0) throw csvError('has no rows below its header');
   if (rows.length > MAX_TARGETS) throw new ValidationError(`targets: at most ${MAX_TARGETS} targets`, [{ field: 'targets', message: 'too many' }]);
-  const where = (i: number) => (fromCsv ? `targetsCsv row ${i + 2}` : `targets[${i}]`);
-  const seen = new Map<string, number>();
-  return rows.map((row, i) => {
+  const where = (r: CsvRow) => (fromCsv ? `targetsCsv row ${r.row} (line ${r.line})` : `targets[${r.row - 1}]`);
+  const fail = (r: CsvRow, column: string | undefined, message: string) => {
+    const field = column ? `${where(r)}.${column}` : where(r);
+    return new ValidationError(`${field}: ${message}`, [{ field, message, row: r.row, ...(fromCsv ? { line: r.line } : {}) }]);
+  };
+  const seen = new Map<string, CsvRow>();
+  return rows.map((r) => {
     // An empty CSV cell means "not given", so the campaign's own setting applies.
-    const { to, ...fields } = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')) as Record<string, string>;
-    if (!to) throw new ValidationError(`${where(i)}.to: is required`, [{ field: `${where(i)}.to`, message: 'is required' }]);
-    if (Object.keys(fields).length > MAX_FIELDS) throw new ValidationError(`${where(i)}: at most ${MAX_FIELDS} columns besides to`);
+    const { to, ...fields } = Object.fromEntries(Object.entries(r.cells).filter(([, v]) => v !== '')) as Record<string, string>;
+    if (!to) throw fail(r, 'to', 'is required');
+    if (Object.keys(fields).length > MAX_FIELDS) throw fail(r, undefined, `at most ${MAX_FIELDS} columns besides to`);
     let rawId: string;
     try {
       rawId = parseRawId(to).rawId;
     } catch (err) {
-      throw new ValidationError(`${where(i)}.to: ${(err as IdentifierError).message}`, [{ field: `${where(i)}.to`, message: (err as Error).message }]);
+      throw fail(r, 'to', (err as IdentifierError).message);
     }
     const first = seen.get(rawId);
-    if (first !== undefined) {
-      throw new ValidationError(`${where(i)}.to: ${to} is already ${where(first)}`, [{ field: `${where(i)}.to`, message: 'duplicate target' }]);
-    }
-    seen.set(rawId, i);
+    if (first !== undefined) throw fail(r, 'to', `${to} is already ${where(first)}`);
+    seen.set(rawId, r);
     for (const [key, check] of Object.entries(ROW_OVERRIDES)) {
       if (fields[key] === undefined) continue;
       const result = check.safeParse(fields[key]);
-      if (!result.success) {
-        const message = result.error.issues[0].message;
-        throw new ValidationError(`${where(i)}.${key}: ${message}`, [{ field: `${where(i)}.${key}`, message }]);
-      }
+      if (!result.success) throw fail(r, key, result.error.issues[0].message);
       fields[key] = result.data;
     }
-    return { rowNo: i + 1, target: rawId, fields };
+    return { rowNo: r.row, target: rawId, fields };
   });
+}
+
+/** The query parameter a text/csv upload uses for a field of the campaign's JSON shape. */
+const QUERY_NAMES: Record<string, string> = {
+  'retry.attempts': 'retryAttempts',
+  'retry.delaySeconds': 'retryDelaySeconds',
+  'retry.on': 'retryOn',
+  'window.start': 'windowStart',
+  'window.end': 'windowEnd',
+  'window.timeZone': 'windowTimeZone',
+  'window.days': 'windowDays',
+};
+
+/** Names a field as a text/csv upload sent it: `query.retryAttempts`, or `body` for the CSV itself. */
+export function csvUploadFieldName(path: PropertyKey[]): string {
+  const [first, second] = path.map(String);
+  if (first === 'targetsCsv') return 'body';
+  if (first === 'keyMap') return 'query.keyMap';
+  return `query.${QUERY_NAMES[`${first}.${second}`] ?? first}`;
 }
 
 /** `text/csv` uploads carry the settings in the query string; this folds them into the JSON shape. */
@@ -129,6 +190,8 @@ export function campaignFromQuery(query: Record<string, unknown>, csv: string): 
     keyMap: keyMap === undefined ? undefined : Object.fromEntries(keyMap.split(',').map((pair) => pair.split(':').map((s) => s.trim()))),
     waitSeconds: num('waitSeconds'),
     inviteRetries: num('inviteRetries'),
+    webhookUrl: q('webhookUrl'),
+    webhookEvents: list('webhookEvents'),
     callsPerSecond: num('callsPerSecond'),
     maxConcurrentCalls: num('maxConcurrentCalls'),
     retry: Object.values(defined(retry)).length ? defined(retry) : undefined,

@@ -17,7 +17,7 @@ export async function sendJoin(deps: PlaceCallDeps, call: CallRecord): Promise<C
       },
       { callId: call.id, requestId: deterministicUuid(call.id, 'join') },
     );
-    const joined = await deps.store.calls.bindLeg(call.id, callLegId);
+    const joined = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);
     deps.onReady?.();
     return joined as CallRecord;
   } catch (err) {

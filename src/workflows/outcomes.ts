@@ -15,7 +15,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** Records the call's outcome if it has none yet; returns false when an earlier decision stands. */
 export async function decideOutcome(ctx: HandlerContext, outcome: Outcome, reason: string, error?: unknown): Promise<boolean> {
   const decided = await ctx.store.tx(async (r) => {
-    if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null))) return false;
+    if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null, reason))) return false;
     await r.timeline.append({
       callId: ctx.call.id,
       at: ctx.clock.now(),

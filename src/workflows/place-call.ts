@@ -53,7 +53,7 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
       },
       { callId: call.id, requestId: deterministicUuid(call.id, 'create-call') },
     );
-    const updated = await deps.store.calls.bindLeg(call.id, callLegId);
+    const updated = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);
     await scheduleWatchdog({ store: deps.store, clock: deps.clock, call }, 'answer', ANSWER_WATCHDOG_SECONDS);
     deps.onReady?.();
     return updated as CallRecord;
@@ -64,7 +64,7 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
       const at = deps.clock.now();
       await r.calls.releaseLease(call.id);
       const failed = await r.calls.update(call.id, { state: 'failed', endedAt: at });
-      if (await r.calls.decideOutcome(call.id, 'failed', details)) {
+      if (await r.calls.decideOutcome(call.id, 'failed', details, 'the call could not be placed')) {
         await r.timeline.append({ callId: call.id, at, kind: 'outcome', name: 'failed', detail: { reason: 'the call could not be placed', error: details } });
       }
       await closeCampaignAttempt(r, { ...(failed as CallRecord), outcome: 'failed' }, at);

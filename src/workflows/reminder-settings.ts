@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES, type WebhookSubscription } from '../webhooks/event-types';
 
 export const KEY_ACTIONS = ['agent', 'acknowledge', 'hangup'] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
@@ -25,6 +26,8 @@ export const reminderOptionsSchema = z.object({
   keyMap: z.record(key, z.enum(KEY_ACTIONS)).optional(),
   waitSeconds: z.number().int().min(1).max(3600).optional(),
   inviteRetries: z.number().int().min(0).max(5).optional(),
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+  webhookEvents: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length).optional(),
 });
 export type ReminderOptions = z.infer<typeof reminderOptionsSchema>;
 
@@ -38,6 +41,8 @@ export interface ReminderSettings {
   inviteRetries: number;
   inviteTimeoutSeconds: number;
   agentTarget: string | null;
+  /** This call's (or campaign's) own webhook target instead of WEBHOOK_URL. */
+  webhook?: WebhookSubscription | null;
 }
 
 export function reminderSettings(options: ReminderOptions, defaults: { waitSeconds: number; agentTarget: string | undefined }): ReminderSettings {
@@ -50,5 +55,6 @@ export function reminderSettings(options: ReminderOptions, defaults: { waitSecon
     inviteRetries: options.inviteRetries ?? DEFAULT_INVITE_RETRIES,
     inviteTimeoutSeconds: DEFAULT_INVITE_TIMEOUT_SECONDS,
     agentTarget: defaults.agentTarget ?? null,
+    webhook: options.webhookUrl ? { url: options.webhookUrl, events: options.webhookEvents ?? null } : null,
   };
 }

@@ -139,6 +139,7 @@ describe('the campaign report page', () => {
     expect(dom).toMatch(/<progress id="progress" max="12" value="12"/);
     expect(between(dom, 'id="progress-text"', '</p>')).toContain('12 of 12 targets settled (100%)');
     expect(between(dom, 'id="stat-attempts"', '</dd>')).toContain(`>${done.progress.attempts}`);
+    expect(between(dom, 'id="stat-webhooks"', '</dd>')).toMatch(new RegExp(`>${done.webhooks.failingDeliveries}$`));
     // Five targets never picked up: each is a failed target, called twice.
     const failedRows = [...between(dom, 'id="failed-table"', '</table>').matchAll(/<tr data-row="\d+"><td class="num">\d+<\/td><td>(\+1555400\d{4})<\/td><td>not-answered<\/td><td class="num">2<\/td>/g)];
     expect(failedRows).toHaveLength(5);

@@ -153,7 +153,12 @@ describe('callhook CLI against a running service', () => {
     const badCps = await cli(['campaign', 'run', csvPath, '--name', 'x', '--audio', AUDIO, '--cps', 'fast', ...connection()]).done;
     expect(badCps.stderr).toBe('callhook: --cps must be a number above 0, not "fast" (see callhook campaign run --help)\n');
     const badAudio = await cli(['campaign', 'run', csvPath, '--name', 'x', '--audio', 'ftp://media/a.wav', ...connection()]).done;
-    expect({ code: badAudio.code, stderr: badAudio.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^callhook: .*audioFileUri.* \(validation_failed\)\n$/) });
+    // Named as the person typed it, not as the CLI sent it (query.audioFileUri).
+    expect({ code: badAudio.code, stderr: badAudio.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^callhook: --audio: .* \(validation_failed\)\n$/) });
+    const phoneCsv = path.join(dir, 'phone.csv');
+    await writeFile(phoneCsv, 'phone\n+14255550100\n');
+    const noTo = await cli(['campaign', 'run', phoneCsv, '--name', 'x', '--audio', AUDIO, ...connection()]).done;
+    expect(noTo.stderr).toBe(`callhook: ${phoneCsv}: no \`to\` column (found: phone); the first line must name the columns, one of them \`to\` (validation_failed)\n`);
     const unknown = await cli(['campaign', 'status', 'no-such-campaign', ...connection()]).done;
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'callhook: no campaign with id "no-such-campaign" (campaign_not_found)\n' });
   });
@@ -196,6 +201,9 @@ describe('callhook CLI against a running service', () => {
       const run = await cli(args).done;
       expect({ args, code: run.code, usage: run.stdout.startsWith('Usage: callhook') }).toEqual({ args, code: 0, usage: true });
     }
+    // Every per-row override the service reads is listed.
+    const runHelp = (await cli(['campaign', 'run', '--help']).done).stdout;
+    for (const column of ['audioFileUri', 'agentTarget', 'waitSeconds', 'operationContext', 'subject']) expect({ column, listed: runHelp.includes(column) }).toEqual({ column, listed: true });
     const unknown = await cli(['campagin']).done;
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'callhook: unknown command "campagin" (see callhook --help)\n' });
   });

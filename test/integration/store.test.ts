@@ -143,7 +143,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       // Its creator holds it; once that lease lapses (the creator died) the resume sweep may take it.
       expect(await store.calls.claimInterruptedCreates('sweeper', 10, now, 1000)).toEqual([]);
       expect((await store.calls.claimInterruptedCreates('sweeper', 10, now + 5001, 1000)).map((c) => c.id)).toEqual(['c']);
-      await store.calls.bindLeg('c', 'leg-c');
+      await store.calls.bindLeg('c', 'leg-c', 'sweeper');
       expect(await store.inbox.claimCalls('one', 10, now, 1000)).toEqual(['c']);
     });
 

@@ -110,6 +110,13 @@ describe('loadConfig', () => {
     expect(configError(env).variable).toBe(variable);
   });
 
+  it('names every missing variable at once with the real service, not one per start', () => {
+    const err = configError({ ACS_CONNECTION_STRING: REAL_ACS });
+    expect(err.message).toBe(
+      'PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: are required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)',
+    );
+  });
+
   it('refuses an http PUBLIC_BASE_URL with the real service, and names the reason', () => {
     const err = configError({ ...PRODUCTION, PUBLIC_BASE_URL: 'http://callhook.example.com' });
     expect(err.variable).toBe('PUBLIC_BASE_URL');

@@ -241,6 +241,9 @@
     $('progress').max = p.total || 1;
     $('progress').value = settled;
     $('progress-text').textContent = settled + ' of ' + p.total + ' targets settled (' + p.percent + '%)';
+    // A closed calling window would otherwise look like a stuck campaign (running, nothing in progress).
+    $('waiting').textContent = view.waiting ? view.waiting.message.charAt(0).toUpperCase() + view.waiting.message.slice(1) + '.' : '';
+    show('waiting', Boolean(view.waiting));
     $('stat-total').textContent = p.total;
     $('stat-dialling').textContent = p.dialling;
     $('stat-pending').textContent = p.pending;
@@ -249,6 +252,8 @@
     const elapsed = (view.finishedAt ? Date.parse(view.finishedAt) : Date.now()) - Date.parse(view.createdAt);
     $('stat-cps').textContent = elapsed > 0 ? (p.attempts / (elapsed / 1000)).toFixed(2) : '0.00';
     $('stat-duration').textContent = duration(elapsed);
+    // Deliveries of this campaign's webhooks that failed or are being retried (GET /api/webhooks/deliveries?campaignId=… lists them).
+    $('stat-webhooks').textContent = view.webhooks ? view.webhooks.failingDeliveries : 0;
 
     const parts = slices(view);
     drawChart(view, parts);

@@ -1,0 +1,248 @@
+import { deterministicUuid } from '../ids';
+import type { WebhookEventType, WebhookSubscription } from '../webhooks/event-types';
+import { OutgoingEvent, webhookBody } from '../webhooks/events';
+import { Db, Param } from './db';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** What the outbox needs to know from the configuration to route an event. */
+export interface OutboxOptions {
+  /** WEBHOOK_URL: where events without a subscription of their own go; none means they are not sent. */
+  defaultUrl?: string;
+  /** WEBHOOK_EVENTS: the types sent to `defaultUrl`; null means every type. */
+  defaultEvents?: WebhookEventType[] | null;
+  /** At most one campaign.progress per campaign per interval. */
+  progressIntervalMs?: number;
+  reportUrlFor?: (campaignId: string) => string;
+}
+
+export interface Delivery {
+  id: number;
+  /** The `webhook-id` header: the same on every attempt. */
+  eventId: string;
+  type: string;
+  endpoint: string;
+  orderKey: string;
+  callId: string | null;
+  campaignId: string | null;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+interface Row {
+  id: number;
+  event_id: string;
+  event_type: string;
+  endpoint: string;
+  order_key: string;
+  call_id: string | null;
+  campaign_id: string | null;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+const COLUMNS =
+  'id, event_id, event_type, endpoint, order_key, call_id, campaign_id, body, status, attempts, created_at, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at';
+
+function toDelivery(r: Row): Delivery {
+  return {
+    id: Number(r.id),
+    eventId: r.event_id,
+    type: r.event_type,
+    endpoint: r.endpoint,
+    orderKey: r.order_key,
+    callId: r.call_id,
+    campaignId: r.campaign_id,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    lastAttemptAt: r.last_attempt_at,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    deliveredAt: r.delivered_at,
+  };
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  endpoint?: string;
+  type?: string;
+  callId?: string;
+  campaignId?: string;
+  /** Keyset paging: deliveries with a smaller id than this (newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
+/**
+ * The durable outbox of outbound webhooks. Events are written by the
+ * repositories whose change they report, inside the same transaction, so a
+ * rolled-back change leaves no event and a committed one cannot lose it.
+ */
+export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
+  const endpointFor = (subscription: WebhookSubscription | null, type: WebhookEventType): string | undefined => {
+    const url = subscription ? subscription.url : options.defaultUrl;
+    const events = subscription ? subscription.events : (options.defaultEvents ?? null);
+    if (!url || (events && !events.includes(type))) return undefined;
+    return url;
+  };
+
+  return {
+    progressIntervalMs: options.progressIntervalMs ?? 10_000,
+    reportUrlFor: options.reportUrlFor ?? ((campaignId: string) => `/api/campaigns/${campaignId}/report`),
+
+    /** True when an event of this type for this subscription would be sent (so callers skip building it otherwise). */
+    wants: (subscription: WebhookSubscription | null, type: WebhookEventType) => endpointFor(subscription, type) !== undefined,
+
+    /** Writes the event unless it goes nowhere or was already written (same dedupe key). Call inside the change's transaction. */
+    async enqueue(event: OutgoingEvent): Promise<boolean> {
+      const endpoint = endpointFor(event.subscription, event.type);
+      if (!endpoint) return false;
+      const changed = await db.run(
+        `INSERT INTO webhook_outbox (event_id, dedupe_key, event_type, endpoint, order_key, call_id, campaign_id, body, status, attempts, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+        [
+          `msg_${deterministicUuid('webhook', event.dedupeKey).replace(/-/g, '')}`,
+          event.dedupeKey,
+          event.type,
+          endpoint,
+          event.orderKey,
+          event.callId,
+          event.campaignId,
+          webhookBody(event),
+          event.at,
+          event.at,
+        ],
+      );
+      return changed === 1;
+    },
+
+    async exists(dedupeKey: string): Promise<boolean> {
+      return (await db.get('SELECT 1 AS found FROM webhook_outbox WHERE dedupe_key = ?', [dedupeKey])) !== undefined;
+    },
+
+    async lastAt(orderKey: string, type: WebhookEventType): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM webhook_outbox WHERE order_key = ? AND event_type = ?', [orderKey, type]);
+      return row?.at ?? null;
+    },
+
+    /**
+     * Leases due deliveries that head their order key (nothing older of the same
+     * call or campaign is still pending), so one key is delivered one event at a
+     * time, in order, by one instance; the others skip the locked rows.
+     */
+    async claim(owner: string, limit: number, now: number, leaseMs: number, skipEndpoints: string[] = []): Promise<Delivery[]> {
+      const skip = skipEndpoints.length ? `AND o.endpoint NOT IN (${skipEndpoints.map(() => '?').join(', ')})` : '';
+      const candidates = await db.get(
+        `SELECT 1 AS due FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
+        [now, now],
+      );
+      if (!candidates) return [];
+      const rows = await db.all<Row>(
+        `UPDATE webhook_outbox SET lease_owner = ?, lease_until = ? WHERE id IN (
+           SELECT o.id FROM webhook_outbox o
+           WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?) ${skip}
+             AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id)
+           ORDER BY o.id LIMIT ? {{skip_locked}}
+         ) RETURNING ${COLUMNS}`,
+        [owner, now + leaseMs, now, now, ...skipEndpoints, limit] as Param[],
+      );
+      return rows.map(toDelivery).sort((a, b) => a.id - b.id);
+    },
+
+    /** Gives a leased delivery back untried (its endpoint's circuit is open), to be tried at `notBefore`. */
+    async release(id: number, owner: string, notBefore: number): Promise<void> {
+      await db.run('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?', [notBefore, id, owner]);
+    },
+
+    /** Records one attempt: delivered, failed for good, or to be retried at `retryAt`. */
+    async recordAttempt(
+      id: number,
+      attempt: { at: number; status: number | null; error: string | null; result: 'delivered' | 'failed' | 'retry'; retryAt?: number },
+    ): Promise<void> {
+      const status: DeliveryStatus = attempt.result === 'retry' ? 'pending' : attempt.result;
+      await db.run(
+        `UPDATE webhook_outbox SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_status = ?, last_error = ?,
+           next_attempt_at = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+        [status, attempt.at, attempt.status, attempt.error, attempt.retryAt ?? attempt.at, attempt.result === 'delivered' ? attempt.at : null, id],
+      );
+    },
+
+    /** Sends a delivery again (a failed one, or a pending one now); the webhook-id stays the same. */
+    async retry(id: number, now: number): Promise<Delivery | undefined> {
+      const row = await db.get<Row>(
+        `UPDATE webhook_outbox SET status = 'pending', next_attempt_at = ?, created_at = CASE WHEN status = 'failed' THEN ? ELSE created_at END,
+           lease_owner = NULL, lease_until = NULL WHERE id = ? AND status <> 'delivered' RETURNING ${COLUMNS}`,
+        [now, now, id],
+      );
+      return row && toDelivery(row);
+    },
+
+    async get(id: number): Promise<Delivery | undefined> {
+      const row = await db.get<Row>(`SELECT ${COLUMNS} FROM webhook_outbox WHERE id = ?`, [id]);
+      return row && toDelivery(row);
+    },
+
+    async list(filter: DeliveryFilter): Promise<Delivery[]> {
+      const where: string[] = [];
+      const params: Param[] = [];
+      const eq = (column: string, value: string | number | undefined) => {
+        if (value === undefined) return;
+        where.push(`${column} = ?`);
+        params.push(value);
+      };
+      eq('status', filter.status);
+      eq('endpoint', filter.endpoint);
+      eq('event_type', filter.type);
+      eq('call_id', filter.callId);
+      eq('campaign_id', filter.campaignId);
+      if (filter.beforeId !== undefined) {
+        where.push('id < ?');
+        params.push(filter.beforeId);
+      }
+      params.push(filter.limit);
+      const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM webhook_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, params);
+      return rows.map(toDelivery);
+    },
+
+    async stats(): Promise<{ byStatus: Record<DeliveryStatus, number>; oldestPendingAt: number | null }> {
+      const rows = await db.all<{ status: DeliveryStatus; n: number; oldest: number | null }>(
+        'SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM webhook_outbox GROUP BY status',
+      );
+      const byStatus: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+      let oldestPendingAt: number | null = null;
+      for (const r of rows) {
+        byStatus[r.status] = Number(r.n);
+        if (r.status === 'pending') oldestPendingAt = r.oldest;
+      }
+      return { byStatus, oldestPendingAt };
+    },
+
+    /** Deliveries of a campaign (its own events and its calls') that failed or keep failing. */
+    async failingForCampaign(campaignId: string): Promise<number> {
+      const row = await db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM webhook_outbox WHERE campaign_id = ? AND (status = 'failed' OR (status = 'pending' AND attempts > 0))",
+        [campaignId],
+      );
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type WebhooksRepo = ReturnType<typeof webhooksRepo>;

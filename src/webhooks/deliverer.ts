@@ -1,0 +1,142 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Store } from '../store';
+import type { Delivery } from '../store/webhooks';
+import { retryDelayMs } from './backoff';
+import { createCircuits } from './circuit';
+import { postWebhook, PostResult } from './http-post';
+import { signatureHeaders } from './signing';
+
+export interface DelivererOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** This instance's name on leases (shared with its dispatcher). */
+  owner: string;
+  /** WEBHOOK_SECRET: the first signs. */
+  secrets: string[];
+  allowPrivate: boolean;
+  timeoutMs: number;
+  /** How long a delivery is retried after its event, before it is marked failed. */
+  horizonMs: number;
+  retryBaseMs: number;
+  /** Deliveries in flight at once, and per endpoint. */
+  concurrency?: number;
+  perEndpoint?: number;
+  pollMs?: number;
+  onAttempt?: (delivery: Delivery, result: PostResult, outcome: 'delivered' | 'failed' | 'retry', latencyMs: number) => void;
+}
+
+const CIRCUIT_THRESHOLD = 5;
+
+/**
+ * Delivers the outbox. Rows are leased (several instances share the work, and
+ * each row goes out from one of them at a time); a row is only claimed once
+ * everything before it for the same call or campaign is settled, so a
+ * receiver sees one call's events in order. Every attempt is signed afresh
+ * (the timestamp is the attempt's) with the same webhook-id.
+ */
+export function createDeliverer(options: DelivererOptions) {
+  const { store, clock, logger, owner } = options;
+  const concurrency = options.concurrency ?? 32;
+  const perEndpoint = options.perEndpoint ?? 8;
+  const pollMs = options.pollMs ?? 100;
+  // Longer than one attempt can take, so a lease never lapses under a live attempt.
+  const leaseMs = options.timeoutMs + 30_000;
+  const circuits = createCircuits({ threshold: CIRCUIT_THRESHOLD, openMs: Math.min(30_000, options.retryBaseMs * 30), now: clock.now });
+  const active = new Map<number, Promise<void>>();
+  const perEndpointActive = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let ticking = false;
+
+  async function attempt(d: Delivery): Promise<void> {
+    const started = clock.now();
+    const headers = signatureHeaders(options.secrets, d.eventId, new Date(started), d.body);
+    const result = await postWebhook(d.endpoint, headers, d.body, { timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate });
+    const at = clock.now();
+    const latencyMs = at - started;
+    let outcome: 'delivered' | 'failed' | 'retry';
+    let retryAt: number | undefined;
+    if (result.status !== null && result.status >= 200 && result.status < 300) {
+      outcome = 'delivered';
+      circuits.success(d.endpoint);
+    } else {
+      if (result.retryable) circuits.failure(d.endpoint);
+      retryAt = at + retryDelayMs(d.attempts + 1, options.retryBaseMs, result.retryAfterMs);
+      outcome = result.retryable && retryAt <= d.createdAt + options.horizonMs ? 'retry' : 'failed';
+    }
+    await store.tx(async (r) => {
+      await r.webhooks.recordAttempt(d.id, { at, status: result.status, error: result.error, result: outcome, retryAt });
+      if (d.callId) {
+        await r.timeline.append({
+          callId: d.callId,
+          at: started,
+          kind: 'webhook',
+          name: d.type,
+          status: outcome === 'delivered' ? String(result.status) : (result.status === null ? 'error' : String(result.status)),
+          latencyMs,
+          detail: { deliveryId: d.id, webhookId: d.eventId, endpoint: d.endpoint, attempt: d.attempts + 1, result: outcome, error: result.error },
+        });
+      }
+    });
+    options.onAttempt?.(d, result, outcome, latencyMs);
+    // The origin only: a receiver's URL may carry a token of its own in its path or query.
+    if (outcome !== 'delivered') logger.warn({ deliveryId: d.id, type: d.type, endpoint: new URL(d.endpoint).origin, status: result.status, error: result.error, outcome }, 'webhook delivery failed');
+  }
+
+  function busyEndpoints(): string[] {
+    const busy = new Set(circuits.open());
+    for (const [endpoint, n] of perEndpointActive) if (n >= perEndpoint) busy.add(endpoint);
+    return [...busy];
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking || !running) return;
+    ticking = true;
+    try {
+      const capacity = concurrency - active.size;
+      if (capacity <= 0) return;
+      const claimed = await store.webhooks.claim(owner, capacity, clock.now(), leaseMs, busyEndpoints());
+      for (const d of claimed) {
+        const blockedUntil = circuits.blockedUntil(d.endpoint);
+        if (blockedUntil || (perEndpointActive.get(d.endpoint) ?? 0) >= perEndpoint) {
+          await store.webhooks.release(d.id, owner, blockedUntil || clock.now());
+          continue;
+        }
+        perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 0) + 1);
+        const work = attempt(d)
+          .catch((err) => logger.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed; the lease expires and it is tried again'))
+          .finally(() => {
+            active.delete(d.id);
+            perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 1) - 1);
+            if (running) setImmediate(() => void tick());
+          });
+        active.set(d.id, work);
+      }
+    } catch (err) {
+      logger.error({ err }, 'webhook deliverer round failed; retrying on the next poll');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      timer = setInterval(() => void tick(), pollMs);
+      void tick();
+    },
+    wake: () => void tick(),
+    /** Stops claiming and waits for attempts in flight, at most `deadlineMs`; an unfinished one is retried after its lease. */
+    async stop(deadlineMs: number): Promise<void> {
+      running = false;
+      clearInterval(timer);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+      await Promise.race([Promise.allSettled([...active.values()]), timeout]);
+    },
+  };
+}
+
+export type Deliverer = ReturnType<typeof createDeliverer>;
