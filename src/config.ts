@@ -43,6 +43,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
   usesEmulator: boolean;
+  /** Development defaults (dev API key and callback secret) in force: the embedded emulator, or CALLHOOK_DEV=1. */
+  devDefaults: boolean;
+  /** Listen address; undefined listens on every interface. */
+  host: string | undefined;
   webhooks: WebhookConfig;
 }
 
@@ -64,7 +68,7 @@ export interface WebhookConfig {
   progressIntervalMs: number;
 }
 
-/** Well-known development values, used only while the emulator is in use. */
+/** Well-known development values, used only with the embedded emulator or CALLHOOK_DEV=1. */
 export const DEV_DEFAULTS = {
   callbackSecret: 'dev-callback-secret-not-for-production',
   apiKey: 'dev-api-key',
@@ -138,8 +142,14 @@ function isTrustProxy(value: string): boolean {
   });
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 const schema = z.object({
   PORT: int(0, 65535, 3000),
+  HOST: optional.refine((v) => v === undefined || isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name'),
+  CALLHOOK_DEV: optional
+    .refine((v) => v === undefined || /^(0|1|true|false)$/i.test(v), 'must be 1 (development defaults) or 0')
+    .transform((v) => v !== undefined && /^(1|true)$/i.test(v)),
   PUBLIC_BASE_URL: optional.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -275,19 +285,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   }
   const usesEmulator = acs === undefined || LOOPBACK.has(new URL(acs.endpoint).hostname);
+  // Not "any loopback endpoint": a local sidecar or proxy to the real service must not open the API
+  // with the public dev key and secret. Only the embedded emulator, or an explicit CALLHOOK_DEV=1.
+  const devDefaults = acs === undefined || e.CALLHOOK_DEV;
 
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL;
   // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
   const missing: string[] = [];
-  if (!usesEmulator && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
-  else if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
+  const httpAllowed = usesEmulator || e.CALLHOOK_DEV;
+  if (!httpAllowed && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
+  else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
-    if (!usesEmulator) missing.push(variable);
+    if (!devDefaults) missing.push(variable);
     return devValue;
   };
 
@@ -298,8 +312,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     acsApiVersion: e.ACS_API_VERSION,
     acsMaxRetries: e.ACS_MAX_RETRIES,
     sourceIdentity: required('SOURCE_IDENTITY', e.SOURCE_IDENTITY, DEV_DEFAULTS.sourceIdentity),
-    alternateCallerId: e.ALTERNATE_CALLER_ID ?? (usesEmulator ? DEV_DEFAULTS.alternateCallerId : undefined),
-    agentTarget: e.AGENT_TARGET ?? (usesEmulator ? DEV_DEFAULTS.agentTarget : undefined),
+    alternateCallerId: e.ALTERNATE_CALLER_ID ?? (devDefaults ? DEV_DEFAULTS.alternateCallerId : undefined),
+    agentTarget: e.AGENT_TARGET ?? (devDefaults ? DEV_DEFAULTS.agentTarget : undefined),
     callbackSecrets: required('CALLBACK_SECRET', e.CALLBACK_SECRET, [DEV_DEFAULTS.callbackSecret]),
     apiKeys: required('API_KEY', e.API_KEY, [DEV_DEFAULTS.apiKey]),
     database: parseDatabase(e.DATABASE_URL, cwd),
@@ -317,10 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
+    devDefaults,
+    host: e.HOST,
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
   };
   if (missing.length > 0) {
-    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)`);
+    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }
   return config;
 }

@@ -40,6 +40,12 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** Where this process can reach its own listener: loopback for a wildcard HOST, else HOST itself. */
+function reachableHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 function listen(server: http.Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -195,7 +201,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);
-  const port = await listen(server, config.port).catch(async (err: unknown) => {
+  const port = await listen(server, config.port, config.host).catch(async (err: unknown) => {
     clearInterval(resumer);
     await Promise.all(servers.map((s) => closeServer(s, 0)));
     await emulator?.close();
@@ -209,7 +215,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (config.dispatchConcurrency > 0) dialer.start();
   deliverer?.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${reachableHost(config.host)}:${port}`;
   logger.info(
     { port, listening: `http://localhost:${port}`, publicBaseUrl, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency },
     'callhook listening',
