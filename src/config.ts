@@ -7,6 +7,14 @@ import { AcsConnection, parseConnectionString } from './client/connection-string
 import { parseRawId, isE164 } from './identifiers';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from './webhooks/event-types';
 
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnections: number;
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type TrustProxy = boolean | number | string;
@@ -36,6 +44,8 @@ export interface Config {
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
   dispatchConcurrency: number;
   bodyLimitBytes: number;
+  /** Limits that keep slow or idle clients from holding connections (see src/http/server-limits.ts). */
+  http: HttpLimits;
   shutdownTimeoutMs: number;
   /** Defaults of the reminder flow; each call or campaign may override them. */
   reminder: { waitSeconds: number };
@@ -202,6 +212,10 @@ const schema = z.object({
   // Below 1kb not even one seed event fits, so every callback would be refused.
   BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  HEADERS_TIMEOUT_MS: int(100, 600_000, 10_000),
+  REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(0, 600_000, 5_000),
+  MAX_CONNECTIONS: int(0, 1_000_000, 2_000),
   REMINDER_WAIT_SECONDS: int(1, 3600, 30),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
   WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional()),
@@ -275,6 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = result.data;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) throw new ConfigError('HEADERS_TIMEOUT_MS', `must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`);
 
   let acs: AcsConnection | undefined;
   if (e.ACS_CONNECTION_STRING !== undefined) {
@@ -327,6 +343,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,
     bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
+    http: {
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -15,6 +15,7 @@ import type { WorkflowSettings } from './dispatch/context';
 import { createDispatcher } from './dispatch/dispatcher';
 import { createIngest } from './dispatch/ingest';
 import { createEmulator } from './emulator';
+import { createLimitedServer } from './http/server-limits';
 import { answerClientError } from './http/client-error';
 import { createLogger, Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -199,7 +200,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     clock,
     onWebhookRetry: () => deliverer?.wake(),
   });
-  const server = http.createServer(app);
+  const server = createLimitedServer(config.http, app);
   server.on('clientError', answerClientError);
   const port = await listen(server, config.port, config.host).catch(async (err: unknown) => {
     clearInterval(resumer);

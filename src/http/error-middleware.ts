@@ -53,6 +53,9 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
+  // Answered before the body was read (a 401 ahead of a slow upload, a 413): Node would otherwise read and
+  // discard the rest to keep the connection, for as long as the client takes to send it.
+  if (!req.complete) res.set('Connection', 'close');
   if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, details: appError.details ?? null },
