@@ -1,8 +1,8 @@
 import bodyParser from 'body-parser';
 import { RequestHandler, Router } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors';
 import { newId } from '../src/ids';
+import { streamReportCsv, streamReportJson } from '../src/http/campaign-report';
 import { jsonBody, JsonLimits, verifyUtf8 } from '../src/http/json-body';
 import { validate } from '../src/http/validate';
 import { iso } from '../src/http/views';
@@ -154,28 +154,11 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
 
   router.get('/:id/report', async (req, res) => {
     const campaign = await load(String(req.params.id));
-    const targets = await store.campaigns.targets(campaign.id);
-    const rows = targets.map((t) => ({
-      row: t.rowNo,
-      to: t.target,
-      status: t.status,
-      attempts: t.attempts,
-      outcome: t.outcome,
-      firstDialledAt: iso(t.firstDialledAt),
-      lastDialledAt: iso(t.lastDialledAt),
-      finishedAt: iso(t.finishedAt),
-      durationMs: t.finishedAt !== null && t.firstDialledAt !== null ? t.finishedAt - t.firstDialledAt : null,
-      callId: t.callId,
-      fields: t.fields,
-    }));
     if (req.query.format === 'csv' || (req.query.format === undefined && req.accepts(['json', 'text/csv']) === 'text/csv')) {
-      const fieldNames = [...new Set(targets.flatMap((t) => Object.keys(t.fields)))].sort();
-      const columns = ['row', 'to', 'status', 'attempts', 'outcome', 'firstDialledAt', 'lastDialledAt', 'finishedAt', 'durationMs', 'callId', ...fieldNames];
-      const records = rows.map(({ fields, ...r }) => ({ ...r, ...fields }));
-      res.type('text/csv').attachment(`campaign-${campaign.id}.csv`).send(stringify(records, { header: true, columns }));
+      await streamReportCsv(res, store, campaign.id);
       return;
     }
-    res.json({ campaign: await campaignView(store, campaign, deps.now()), targets: rows });
+    await streamReportJson(res, store, campaign.id, await campaignView(store, campaign, deps.now()));
   });
 
   return router;

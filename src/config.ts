@@ -7,6 +7,14 @@ import { AcsConnection, parseConnectionString } from './client/connection-string
 import { parseRawId, isE164 } from './identifiers';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from './webhooks/event-types';
 
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnections: number;
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type TrustProxy = boolean | number | string;
@@ -36,6 +44,8 @@ export interface Config {
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
   dispatchConcurrency: number;
   bodyLimitBytes: number;
+  /** Limits that keep slow or idle clients from holding connections (see src/http/server-limits.ts). */
+  http: HttpLimits;
   shutdownTimeoutMs: number;
   /** Defaults of the reminder flow; each call or campaign may override them. */
   reminder: { waitSeconds: number };
@@ -43,6 +53,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** True when calls go to the emulator (embedded, or on a loopback endpoint). */
   usesEmulator: boolean;
+  /** Development defaults (dev API key and callback secret) in force: the embedded emulator, or CALLHOOK_DEV=1. */
+  devDefaults: boolean;
+  /** Listen address; undefined listens on every interface. */
+  host: string | undefined;
   webhooks: WebhookConfig;
   /** Days after which ended calls and campaigns are deleted; 0 keeps everything. */
   retentionDays: number;
@@ -66,7 +80,7 @@ export interface WebhookConfig {
   progressIntervalMs: number;
 }
 
-/** Well-known development values, used only while the emulator is in use. */
+/** Well-known development values, used only with the embedded emulator or CALLHOOK_DEV=1. */
 export const DEV_DEFAULTS = {
   callbackSecret: 'dev-callback-secret-not-for-production',
   apiKey: 'dev-api-key',
@@ -140,8 +154,14 @@ function isTrustProxy(value: string): boolean {
   });
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 const schema = z.object({
   PORT: int(0, 65535, 3000),
+  HOST: optional.refine((v) => v === undefined || isIP(v) !== 0 || HOST_NAME.test(v), 'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name'),
+  CALLHOOK_DEV: optional
+    .refine((v) => v === undefined || /^(0|1|true|false)$/i.test(v), 'must be 1 (development defaults) or 0')
+    .transform((v) => v !== undefined && /^(1|true)$/i.test(v)),
   PUBLIC_BASE_URL: optional.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -194,6 +214,10 @@ const schema = z.object({
   // Below 1kb not even one seed event fits, so every callback would be refused.
   BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  HEADERS_TIMEOUT_MS: int(100, 600_000, 10_000),
+  REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(0, 600_000, 5_000),
+  MAX_CONNECTIONS: int(0, 1_000_000, 2_000),
   REMINDER_WAIT_SECONDS: int(1, 3600, 30),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 600),
   WEBHOOK_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional()),
@@ -268,6 +292,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = result.data;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) throw new ConfigError('HEADERS_TIMEOUT_MS', `must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`);
 
   let acs: AcsConnection | undefined;
   if (e.ACS_CONNECTION_STRING !== undefined) {
@@ -278,19 +304,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   }
   const usesEmulator = acs === undefined || LOOPBACK.has(new URL(acs.endpoint).hostname);
+  // Not "any loopback endpoint": a local sidecar or proxy to the real service must not open the API
+  // with the public dev key and secret. Only the embedded emulator, or an explicit CALLHOOK_DEV=1.
+  const devDefaults = acs === undefined || e.CALLHOOK_DEV;
 
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL;
   // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
   const missing: string[] = [];
-  if (!usesEmulator && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
-  else if (!usesEmulator && !publicBaseUrl?.startsWith('https://')) {
+  const httpAllowed = usesEmulator || e.CALLHOOK_DEV;
+  if (!httpAllowed && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
+  else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
-    if (!usesEmulator) missing.push(variable);
+    if (!devDefaults) missing.push(variable);
     return devValue;
   };
 
@@ -301,8 +331,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     acsApiVersion: e.ACS_API_VERSION,
     acsMaxRetries: e.ACS_MAX_RETRIES,
     sourceIdentity: required('SOURCE_IDENTITY', e.SOURCE_IDENTITY, DEV_DEFAULTS.sourceIdentity),
-    alternateCallerId: e.ALTERNATE_CALLER_ID ?? (usesEmulator ? DEV_DEFAULTS.alternateCallerId : undefined),
-    agentTarget: e.AGENT_TARGET ?? (usesEmulator ? DEV_DEFAULTS.agentTarget : undefined),
+    alternateCallerId: e.ALTERNATE_CALLER_ID ?? (devDefaults ? DEV_DEFAULTS.alternateCallerId : undefined),
+    agentTarget: e.AGENT_TARGET ?? (devDefaults ? DEV_DEFAULTS.agentTarget : undefined),
     callbackSecrets: required('CALLBACK_SECRET', e.CALLBACK_SECRET, [DEV_DEFAULTS.callbackSecret]),
     apiKeys: required('API_KEY', e.API_KEY, [DEV_DEFAULTS.apiKey]),
     database: parseDatabase(e.DATABASE_URL, cwd),
@@ -316,15 +346,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,
     bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
+    http: {
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     reminder: { waitSeconds: e.REMINDER_WAIT_SECONDS },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usesEmulator,
+    devDefaults,
+    host: e.HOST,
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
     retentionDays: e.RETENTION_DAYS,
   };
   if (missing.length > 0) {
-    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)`);
+    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }
   return config;
 }

@@ -3,8 +3,31 @@ import type { RequestRecord } from './client';
 import type { Clock } from './clock';
 import type { Committed } from './dispatch/ingest';
 import type { HandledOutcome } from './dispatch/dispatcher';
+import { isKnownEventType } from './events/types';
 import type { InboxEvent } from './store/inbox';
 import type { Store } from './store';
+
+/** The label of every value outside a bounded set. */
+export const OTHER_LABEL = 'other';
+
+/**
+ * Each label value is a time series kept for the life of the process, and
+ * anyone holding one valid callback token chooses `eventType`: only the known
+ * types (the events' one list, so a new generation's types join it) get a
+ * label of their own.
+ */
+export const eventTypeLabel = (type: string): string => (isKnownEventType(type) ? type : OTHER_LABEL);
+
+/** Error codes come from the upstream service: the first `max` distinct ones are kept, the rest count as other. */
+function boundedLabel(max: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= max || value.length > 64) return OTHER_LABEL;
+    seen.add(value);
+    return value;
+  };
+}
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -15,6 +38,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  */
 export function createMetrics(deps: { store: Store; clock: Clock }) {
   const registry = new Registry();
+  const errorCodeLabel = boundedLabel(50);
   collectDefaultMetrics({ register: registry, prefix: 'callhook_' });
 
   const callbackRequests = new Counter({
@@ -87,6 +111,7 @@ export function createMetrics(deps: { store: Store; clock: Clock }) {
   });
   new Gauge({
     name: 'callhook_campaign_targets',
+    // Bounded: only running and paused campaigns among the 100 newest, and reset on every scrape so an ended campaign's series go away.
     help: 'Targets of running and paused campaigns, by campaign and target status',
     labelNames: ['campaign', 'status'],
     registers: [registry],
@@ -102,14 +127,14 @@ export function createMetrics(deps: { store: Store; clock: Clock }) {
   return {
     registry,
     callbackAnswered: (status: number) => callbackRequests.inc({ status: String(status) }),
-    committed: (c: Committed) => c.eventTypes.forEach((type, i) => callbackEvents.inc({ event_type: type, result: c.fresh[i] ? 'accepted' : 'duplicate' })),
+    committed: (c: Committed) => c.eventTypes.forEach((type, i) => callbackEvents.inc({ event_type: eventTypeLabel(type), result: c.fresh[i] ? 'accepted' : 'duplicate' })),
     handled: (event: InboxEvent, outcome: HandledOutcome, durationMs: number) => {
-      handlerDuration.observe({ event_type: event.eventType, outcome }, durationMs / 1000);
-      if (outcome !== 'retry') handlerLag.observe({ event_type: event.eventType }, Math.max(0, deps.clock.now() - event.receivedAt) / 1000);
+      handlerDuration.observe({ event_type: eventTypeLabel(event.eventType), outcome }, durationMs / 1000);
+      if (outcome !== 'retry') handlerLag.observe({ event_type: eventTypeLabel(event.eventType) }, Math.max(0, deps.clock.now() - event.receivedAt) / 1000);
     },
     followUp: (r: RequestRecord) => {
       followUpDuration.observe({ operation: r.operation, result: r.ok ? 'ok' : 'error' }, r.latencyMs / 1000);
-      if (!r.ok) followUpErrors.inc({ operation: r.operation, code: r.errorCode ?? String(r.status ?? 'unknown') });
+      if (!r.ok) followUpErrors.inc({ operation: r.operation, code: errorCodeLabel(r.errorCode ?? String(r.status ?? 'unknown')) });
     },
   };
 }

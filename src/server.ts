@@ -15,6 +15,7 @@ import type { WorkflowSettings } from './dispatch/context';
 import { createDispatcher } from './dispatch/dispatcher';
 import { createIngest } from './dispatch/ingest';
 import { createEmulator } from './emulator';
+import { createLimitedServer } from './http/server-limits';
 import { answerClientError } from './http/client-error';
 import { createLogger, Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -39,6 +40,12 @@ export interface RunningService {
   store: Store;
   /** Stops accepting, finishes in-flight requests and handlers, closes the database: all of it within one SHUTDOWN_TIMEOUT_MS. */
   close(): Promise<void>;
+}
+
+/** Where this process can reach its own listener: loopback for a wildcard HOST, else HOST itself. */
+function reachableHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function listen(server: http.Server, port: number, host?: string): Promise<number> {
@@ -194,9 +201,9 @@ export async function startService(config: Config, options: { logger: Logger; cl
     clock,
     onWebhookRetry: () => deliverer?.wake(),
   });
-  const server = http.createServer(app);
+  const server = createLimitedServer(config.http, app);
   server.on('clientError', answerClientError);
-  const port = await listen(server, config.port).catch(async (err: unknown) => {
+  const port = await listen(server, config.port, config.host).catch(async (err: unknown) => {
     clearInterval(resumer);
     await Promise.all(servers.map((s) => closeServer(s, 0)));
     await emulator?.close();
@@ -212,7 +219,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   const retention = createRetention({ store, clock, logger: logger.child({ component: 'retention' }), retentionDays: config.retentionDays });
   retention.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${reachableHost(config.host)}:${port}`;
   logger.info(
     { port, listening: `http://localhost:${port}`, publicBaseUrl, database: config.database.kind, dispatchConcurrency: config.dispatchConcurrency },
     'callhook listening',

@@ -36,6 +36,8 @@ export async function startCallhook(env: Record<string, string>, options: RunOpt
     env: {
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // Benchmarks run against the emulator: ask for the development defaults (a loopback endpoint alone no longer gives them).
+      CALLHOOK_DEV: '1',
       CALLBACK_SECRET: BENCH_SECRET,
       API_KEY: BENCH_API_KEY,
       LOG_LEVEL: 'info',

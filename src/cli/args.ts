@@ -21,6 +21,10 @@ export const DEFAULT_API_KEY = 'dev-api-key';
 export interface Connection {
   url: string;
   apiKey: string;
+  /** Read at run time; wins over apiKey. */
+  apiKeyFile?: string;
+  /** --api-key was used: the key shows in `ps`, so the command warns. */
+  apiKeyOnCommandLine: boolean;
 }
 
 export interface WatchOptions {
@@ -43,6 +47,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const COMMON: Options = {
   url: { type: 'string' },
   'api-key': { type: 'string' },
+  'api-key-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -91,9 +96,14 @@ function number(values: Values, flag: string, check: { min: number; integer?: bo
 }
 
 function connection(values: Values, env: Record<string, string | undefined>): Connection {
+  const flag = values['api-key'] as string | undefined;
+  const file = values['api-key-file'] as string | undefined;
+  if (flag !== undefined && file !== undefined) throw new UsageError('give --api-key-file or --api-key, not both');
   return {
     url: (values.url as string | undefined) ?? env.CALLHOOK_URL ?? DEFAULT_URL,
-    apiKey: (values['api-key'] as string | undefined) ?? env.CALLHOOK_API_KEY ?? DEFAULT_API_KEY,
+    apiKey: flag ?? env.CALLHOOK_API_KEY ?? DEFAULT_API_KEY,
+    apiKeyFile: file,
+    apiKeyOnCommandLine: flag !== undefined,
   };
 }
 

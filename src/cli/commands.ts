@@ -1,4 +1,5 @@
 import { createApiClient } from './api-client';
+import { resolveApiKey } from './api-key';
 import type { Command, WatchOptions } from './args';
 import { BackupError, backupSqlite } from './backup';
 import { createProgress } from './progress';
@@ -91,7 +92,7 @@ async function runBackup(command: Extract<Command, { kind: 'backup' }>, io: CliI
 export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io: CliIo): Promise<number> {
   if (command.kind === 'webhooks-listen') return listen(command, io);
   if (command.kind === 'backup') return runBackup(command, io);
-  const client = createApiClient({ baseUrl: command.connection.url, apiKey: command.connection.apiKey });
+  const client = createApiClient({ baseUrl: command.connection.url, apiKey: await resolveApiKey(io, command.connection) });
   switch (command.kind) {
     case 'run': {
       const csv = await readTargets(io, command.file);

@@ -2,8 +2,11 @@
 
 const CONNECTION = `Connection (every command):
   --url <url>          callhook's address (env CALLHOOK_URL, default http://localhost:3000)
-  --api-key <key>      management API key (env CALLHOOK_API_KEY, default dev-api-key,
-                       the key of a service running with the emulator)
+  --api-key-file <f>   read the management API key from the first line of file f
+                       (else env CALLHOOK_API_KEY, default dev-api-key, the key of a
+                       service running with the emulator)
+  --api-key <key>      the key itself: other users of the machine see it in ps,
+                       so callhook warns; prefer CALLHOOK_API_KEY or --api-key-file
   -h, --help           this help`;
 
 const HELP_WEBHOOKS = `Usage: callhook webhooks listen [--port <n>] [--host <address>] [--secret <whsec_…>]

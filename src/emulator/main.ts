@@ -38,6 +38,7 @@ function main(): void {
         `Call Automation emulator listening on port ${port} (time scale ${config.emulator.timeScale})`,
         `ACS_CONNECTION_STRING=${emulator.connectionString(base)}`,
         '  (EMULATOR_ACCESS_KEY keeps the same key across restarts)',
+        'CALLHOOK_DEV=1   (for callhook too, unless you set API_KEY, CALLBACK_SECRET and SOURCE_IDENTITY)',
         `control API: ${base}/emulator   (no authentication: keep it on this machine)`,
         '',
       ].join('\n'),

@@ -48,7 +48,14 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(cause);
   if (appError.status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ code: appError.code, status: appError.status }, appError.message);
-  if (res.headersSent) return;
+  // A streamed answer failed half-way: cut the connection so the client sees a truncated body, not a complete-looking one.
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // Answered before the body was read (a 401 ahead of a slow upload, a 413): Node would otherwise read and
+  // discard the rest to keep the connection, for as long as the client takes to send it.
+  if (!req.complete) res.set('Connection', 'close');
   if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, details: appError.details ?? null },

@@ -49,6 +49,7 @@ describe('callhook CLI against a running service', () => {
   let t: TestService;
   let dir: string;
   let csvPath: string;
+  let keyFile: string;
   const expected: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -66,13 +67,16 @@ describe('callhook CLI against a running service', () => {
     }
     csvPath = path.join(dir, 'targets.csv');
     await writeFile(csvPath, `${rows.join('\n')}\n`);
+    keyFile = path.join(dir, 'api-key');
+    await writeFile(keyFile, `${TEST_API_KEY}\n`, { mode: 0o600 });
   });
   afterAll(async () => {
     await t?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const connection = () => ['--url', t.service.url, '--api-key', TEST_API_KEY];
+  // The key from a file, as the help recommends: --api-key would show it in ps.
+  const connection = () => ['--url', t.service.url, '--api-key-file', keyFile];
 
   it('runs a CSV campaign to the end, printing plain progress lines and a summary that matches the API', async () => {
     const run = await cli([
@@ -115,9 +119,26 @@ describe('callhook CLI against a running service', () => {
 
   it('refuses a wrong API key in one line naming the code, and creates nothing', async () => {
     const before = (await t.api().get('/api/campaigns').expect(200)).body.campaigns.length;
-    const run = await cli(['campaign', 'run', csvPath, '--name', 'x', '--audio', AUDIO, '--url', t.service.url, '--api-key', 'not-the-key-0123456789']).done;
+    const run = await cli(['campaign', 'run', csvPath, '--name', 'x', '--audio', AUDIO, '--url', t.service.url], { CALLHOOK_API_KEY: 'not-the-key-0123456789' }).done;
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'callhook: the API key was refused (invalid_api_key)\n' });
     expect((await t.api().get('/api/campaigns').expect(200)).body.campaigns).toHaveLength(before);
+  });
+
+  it('takes the key from CALLHOOK_API_KEY, and warns that --api-key is visible to other users', async () => {
+    const created = await t.api().post('/api/campaigns').send({ name: 'key sources', audioFileUri: AUDIO, targets: [{ to: '+15553999101' }] }).expect(201);
+    const id = created.body.id as string;
+    const fromEnv = await cli(['campaign', 'status', id, '--json', '--url', t.service.url], { CALLHOOK_API_KEY: TEST_API_KEY }).done;
+    expect({ code: fromEnv.code, stderr: fromEnv.stderr, id: JSON.parse(fromEnv.stdout).id }).toEqual({ code: 0, stderr: '', id });
+
+    const fromFlag = await cli(['campaign', 'status', id, '--json', '--url', t.service.url, '--api-key', TEST_API_KEY]).done;
+    expect(fromFlag.code).toBe(0);
+    expect(fromFlag.stderr).toBe('callhook: warning: --api-key shows the key to every user of this machine (ps, /proc) and in shell history; use CALLHOOK_API_KEY or --api-key-file instead\n');
+
+    const both = await cli(['campaign', 'status', id, '--url', t.service.url, '--api-key', TEST_API_KEY, '--api-key-file', keyFile]).done;
+    expect(both).toEqual({ code: 1, stdout: '', stderr: 'callhook: give --api-key-file or --api-key, not both (see callhook --help)\n' });
+    const missing = await cli(['campaign', 'status', id, '--url', t.service.url, '--api-key-file', path.join(dir, 'no-key')]).done;
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: `callhook: cannot read --api-key-file ${path.join(dir, 'no-key')}: ENOENT\n` });
+    await t.api().post(`/api/campaigns/${id}/cancel`);
   });
 
   it('fails on a missing file before calling the service', async () => {

@@ -31,6 +31,8 @@ export async function startServiceProcess(env: Record<string, string>, port?: nu
     env: {
       PATH: process.env.PATH,
       PORT: String(listenPort),
+      // An emulator on a loopback connection string no longer implies the development defaults.
+      CALLHOOK_DEV: '1',
       CALLBACK_SECRET: TEST_SECRET,
       API_KEY: TEST_API_KEY,
       LOG_LEVEL: 'info',

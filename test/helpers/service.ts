@@ -34,6 +34,8 @@ export async function startTestService(
   const config = loadConfig({
     PORT: '0',
     EMULATOR_PORT: '0',
+    // Tests run against emulators, embedded or not: the development defaults are wanted (and must be asked for).
+    CALLHOOK_DEV: '1',
     CALLBACK_SECRET: TEST_SECRET,
     API_KEY: TEST_API_KEY,
     DATABASE_URL: db.url,

@@ -16,11 +16,15 @@ describe('redactUrl', () => {
     ['endpoint=https://x.example/;accesskey=K', 'endpoint=https://x.example/;accesskey=[Redacted]'],
     ['https://x.example/p?a=1&signature=S#frag', 'https://x.example/p?a=1&signature=[Redacted]#frag'],
     ['refused http://h/api/callbacks/1?token=T as invalid', 'refused http://h/api/callbacks/1?token=[Redacted] as invalid'],
+    // Regressions: common secret names were logged in clear.
+    ...['apiKey', 'api_key', 'API-KEY', 'access_token', 'accessToken', 'key', 'password', 'secret', 'client_secret', 'sig', 'code', 'subscription-key', 'key[0]'].map(
+      (name): [string, string] => [`/api/calls?limit=5&${name}=S3cret&x=1`, `/api/calls?limit=5&${name}=[Redacted]&x=1`],
+    ),
   ])('redacts %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
 
-  it.each(['/api/calls?state=terminated&limit=5', '/api/calls?tokens=1&tokenish=2', '/a?x=%E0%A4%A&y=2', '/api/callbacks/token-holder'])('leaves %s alone', (url) => {
+  it.each(['/api/calls?state=terminated&limit=5', '/api/calls?tokens=1&tokenish=2', '/api/calls?keys=1&monkey=2&passwordless=3', '/a?x=%E0%A4%A&y=2', '/api/callbacks/token-holder'])('leaves %s alone', (url) => {
     expect(redactUrl(url)).toBe(url);
   });
 });

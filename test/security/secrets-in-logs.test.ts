@@ -17,6 +17,9 @@ const SECRET_OLD = `cbsecretold${hex()}`;
 const API_KEYS = [`apikeyone${hex()}`, `apikeytwo${hex()}`];
 const WRONG_KEYS = [`wrongkey${hex()}`, `wrongkeytwo${hex()}`];
 const WRONG_TOKEN = `wrongtoken${hex()}`;
+/** A secret a client puts under a common name in a query string or body: none of them may be logged. */
+const PARAM_SECRET = `paramsecret${hex()}`;
+const SECRET_PARAMS = ['apiKey', 'api_key', 'access_token', 'key', 'password', 'token', 'secret', 'signature', 'client_secret', 'code'];
 const EMBEDDED_KEY = randomBytes(32).toString('base64');
 const EMULATOR_KEY = randomBytes(32).toString('base64');
 const BAD_ACCESS_KEY = randomBytes(32).toString('base64');
@@ -101,6 +104,12 @@ describe('secrets never reach the logs', () => {
     for (const key of WRONG_KEYS) expect((await api(s, key).get('/api/calls')).status).toBe(401);
     expect((await request(s.service.url).get('/api/calls').set('Authorization', `Basic ${API_KEYS[0]}`)).status).toBe(401);
     expect((await request(s.service.url).get(`/api/calls?token=${API_KEYS[0]}`)).status).toBe(401);
+    for (const name of SECRET_PARAMS) {
+      // Unauthenticated (logged at info), authenticated with a bad query (400), and as a body field.
+      expect((await request(s.service.url).get(`/api/calls?${name}=${PARAM_SECRET}`)).status).toBe(401);
+      expect((await api(s).get(`/api/calls?limit=5&${name}=${PARAM_SECRET}`)).status).toBeLessThan(500);
+      expect((await api(s).post(`/api/calls?${name}=${PARAM_SECRET}`).send({ to: '+14255550109', audioFileUri: AUDIO, [name]: PARAM_SECRET })).status).toBe(400);
+    }
 
     const callId: string = first.id;
     const token = callbackToken(SECRET_NEW, callId);
@@ -157,6 +166,7 @@ describe('secrets never reach the logs', () => {
       ...API_KEYS.map((v) => ['API_KEY', v] as [string, string]),
       ...WRONG_KEYS.map((v) => ['a wrong API key', v] as [string, string]),
       ['a wrong callback token', WRONG_TOKEN],
+      ['a secret-named query parameter or body field', PARAM_SECRET],
       ['EMULATOR_ACCESS_KEY', EMBEDDED_KEY],
       ['the access key of ACS_CONNECTION_STRING', EMULATOR_KEY],
       ['a wrong access key', BAD_ACCESS_KEY],
@@ -172,7 +182,7 @@ describe('secrets never reach the logs', () => {
         }
       }
       // The 401 message names the scheme with a placeholder; anything else after Bearer is a value.
-      if (/HMAC-SHA256|Signature=|Bearer\s+(?!<API_KEY>)\S/i.test(line)) leaks.push(`an Authorization value in: ${line.slice(0, 300)}`);
+      if (/HMAC-SHA256|Signature=(?!\[Redacted\])|Bearer\s+(?!<API_KEY>)\S/i.test(line)) leaks.push(`an Authorization value in: ${line.slice(0, 300)}`);
     }
     expect(leaks).toEqual([]);
   });
@@ -183,6 +193,8 @@ describe('secrets never reach the logs', () => {
     expect(callbackUrls.length).toBeGreaterThan(20);
     expect(callbackUrls.filter((u) => u.includes('token=[Redacted]')).length).toBeGreaterThan(20);
     expect(callbackUrls).toContainEqual(expect.stringMatching(/\?extra=1&token=\[Redacted\]$/));
+    const urls = entries.map((e) => e.req?.url);
+    for (const name of SECRET_PARAMS) expect(urls).toContain(`/api/calls?limit=5&${name}=[Redacted]`);
     expect(entries.some((e) => e.req?.url === '/api/calls' && /request completed/.test(e.msg))).toBe(true);
     expect(broken.logs.some((l) => /call automation request failed/.test(l))).toBe(true);
     expect(emulatorLogs.length + t.logs.length).toBeGreaterThan(100);

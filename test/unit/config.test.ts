@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import express from 'express';
 import { ConfigError } from '../../src/errors';
-import { loadConfig } from '../../src/config';
+import { DEV_DEFAULTS, loadConfig } from '../../src/config';
 
 const ROOT = path.join(__dirname, '..', '..');
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
@@ -113,7 +113,7 @@ describe('loadConfig', () => {
   it('names every missing variable at once with the real service, not one per start', () => {
     const err = configError({ ACS_CONNECTION_STRING: REAL_ACS });
     expect(err.message).toBe(
-      'PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: are required when ACS_CONNECTION_STRING points at the real service (see .env.production.example)',
+      'PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)',
     );
   });
 
@@ -123,17 +123,45 @@ describe('loadConfig', () => {
     expect(err.message).toMatch(/https/);
   });
 
-  it.each([undefined, `endpoint=http://127.0.0.1:4010/;accesskey=${KEY}`, `endpoint=http://localhost:4010;accesskey=${KEY}`])(
-    'accepts an http PUBLIC_BASE_URL and the development defaults with the emulator (ACS_CONNECTION_STRING=%s)',
+  it.each([
+    ['the embedded emulator', {}],
+    ['a loopback endpoint with CALLHOOK_DEV=1', { ACS_CONNECTION_STRING: `endpoint=http://127.0.0.1:4010/;accesskey=${KEY}`, CALLHOOK_DEV: '1' }],
+    ['localhost with CALLHOOK_DEV=true', { ACS_CONNECTION_STRING: `endpoint=http://localhost:4010;accesskey=${KEY}`, CALLHOOK_DEV: 'true' }],
+  ])('accepts an http PUBLIC_BASE_URL and the development defaults with %s', (_what, extra: Record<string, string>) => {
+    const config = loadConfig({ PUBLIC_BASE_URL: 'http://10.0.0.5:3000', ...extra });
+    expect(config).toMatchObject({ usesEmulator: true, devDefaults: true, publicBaseUrl: 'http://10.0.0.5:3000' });
+    expect(config.callbackSecrets).toEqual([DEV_DEFAULTS.callbackSecret]);
+    expect(config.apiKeys).toEqual([DEV_DEFAULTS.apiKey]);
+  });
+
+  // Regression: a sidecar or proxy to the real service on localhost opened the API with the public dev key.
+  it.each([`endpoint=http://localhost:8443/;accesskey=${KEY}`, `endpoint=http://127.0.0.1:4010/;accesskey=${KEY}`, `endpoint=http://[::1]:8443/;accesskey=${KEY}`])(
+    'gives no development defaults to a loopback connection string without CALLHOOK_DEV (%s)',
     (connectionString) => {
-      const env: Record<string, string> = { PUBLIC_BASE_URL: 'http://10.0.0.5:3000' };
-      if (connectionString) env.ACS_CONNECTION_STRING = connectionString;
-      const config = loadConfig(env);
-      expect(config).toMatchObject({ usesEmulator: true, publicBaseUrl: 'http://10.0.0.5:3000' });
-      expect(config.callbackSecrets).toHaveLength(1);
-      expect(config.apiKeys).toHaveLength(1);
+      const err = configError({ ACS_CONNECTION_STRING: connectionString });
+      expect(err.message).toBe(`SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: ${'are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)'}`);
+      expect(configError({ ACS_CONNECTION_STRING: connectionString, CALLHOOK_DEV: '0' }).variable).toBe('SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY');
     },
   );
+
+  it('accepts a loopback endpoint with every required variable set, an http PUBLIC_BASE_URL, and no emulator agent or caller id', () => {
+    const config = loadConfig({ ...PRODUCTION, ACS_CONNECTION_STRING: `endpoint=http://localhost:8443/;accesskey=${KEY}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' });
+    expect(config).toMatchObject({ devDefaults: false, usesEmulator: true, publicBaseUrl: 'http://127.0.0.1:3000', agentTarget: undefined });
+    expect(config.apiKeys).not.toContain(DEV_DEFAULTS.apiKey);
+  });
+
+  it('accepts an http PUBLIC_BASE_URL with the real endpoint only under CALLHOOK_DEV=1', () => {
+    expect(configError({ ...PRODUCTION, PUBLIC_BASE_URL: 'http://10.0.0.5:3000' }).variable).toBe('PUBLIC_BASE_URL');
+    expect(loadConfig({ ...PRODUCTION, PUBLIC_BASE_URL: 'http://10.0.0.5:3000', CALLHOOK_DEV: '1' }).publicBaseUrl).toBe('http://10.0.0.5:3000');
+  });
+
+  it('reads HOST, the listen address, and refuses a value that is no address or host name', () => {
+    expect(loadConfig({}).host).toBeUndefined();
+    expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(configError({ HOST: 'http://0.0.0.0' }).variable).toBe('HOST');
+    expect(configError({ CALLHOOK_DEV: 'yes' }).variable).toBe('CALLHOOK_DEV');
+  });
 
   it('reads comma-separated secrets and keys for rotation, current first', () => {
     const config = loadConfig({ CALLBACK_SECRET: 'new-secret-0123456789, old-secret-0123456789', API_KEY: 'key-one-0123456789ab,key-two-0123456789ab' });
