@@ -6,6 +6,7 @@ import {
   audioSchema,
   conversationSchema,
   dtmfSchema,
+  jwtRequestSchema,
   legsQuerySchema,
   muteSchema,
   requestsQuerySchema,
@@ -37,6 +38,12 @@ export function createEmulatorControlRouter(control: EmulatorControl, logger: Lo
   router.post('/reset', (_req, res) => {
     control.reset();
     res.json({ reset: true });
+  });
+
+  router.post('/keys/rotate', (_req, res) => void res.json(control.keys.rotate()));
+  router.post('/jwt', (req, res) => {
+    const { audience } = parseOrThrow(jwtRequestSchema, body(req));
+    res.json(control.keys.mint(`${req.protocol}://${req.get('host')}`, audience));
   });
 
   router.get('/scripts', (_req, res) => void res.json({ scripts: control.scripts.list() }));

@@ -6,6 +6,7 @@ import { pressKeys, tonesOf } from './dtmf';
 import type { CallEventName, Conversation, Leg } from './model';
 import { RingBuffer } from './ring-buffer';
 import type { Behaviour } from './scripts';
+import type { GaLegState } from './ga/state';
 
 export interface NewLeg {
   source: string;
@@ -13,6 +14,7 @@ export interface NewLeg {
   subject: string | null;
   requestedModalities: string[];
   requestedCallEvents: CallEventName[];
+  ga?: GaLegState;
 }
 
 function newLeg(ctx: EmulatorContext, kind: Leg['kind'], input: NewLeg, targets: string[], conversation: Conversation, id: string): Leg {
@@ -37,6 +39,7 @@ function newLeg(ctx: EmulatorContext, kind: Leg['kind'], input: NewLeg, targets:
     ownParticipantId: null,
     requests: new RingBuffer(ctx.options.legLogLimit),
     events: new RingBuffer(ctx.options.legLogLimit),
+    ga: input.ga ?? null,
   };
   conversation.legIds.add(leg.id);
   ctx.legs.add(leg);

@@ -47,3 +47,6 @@ export const requestsQuerySchema = z.object({
   status: queryInt.optional(),
   limit: queryInt.pipe(z.number().int().min(1).max(100_000)).optional(),
 });
+
+/** `POST /emulator/jwt`: the audience defaults to the emulator's resource id. */
+export const jwtRequestSchema = z.strictObject({ audience: z.string().min(1).max(512).optional() });

@@ -30,6 +30,8 @@ interface InviteOperation {
   invitees: string[];
   operationContext: string | null;
   resultTo: ResultTarget;
+  /** GA's invitationTimeoutInSeconds, in emulated ms; the emulator's no-answer timeout otherwise. */
+  noAnswerTimeoutMs?: number;
 }
 
 interface Decision {
@@ -51,7 +53,7 @@ export function invite(ctx: EmulatorContext, op: InviteOperation): void {
     const ringMs = behaviour.ringMs ?? ctx.options.ringMs;
     const failWith = (kind: keyof typeof INVITE_FAILURES) => () =>
       decide(rawId, { accepted: false, failure: failureOf(behaviour) ?? INVITE_FAILURES[kind], behaviour });
-    const timeout = ctx.options.noAnswerTimeoutMs;
+    const timeout = op.noAnswerTimeoutMs ?? ctx.options.noAnswerTimeoutMs;
     switch (behaviour.answer) {
       case 'accept':
         if (ringMs >= timeout) op.timers.after(timeout, failWith('never'));

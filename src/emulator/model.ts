@@ -1,5 +1,6 @@
 import type { CallState } from '../events/types';
 import type { DeliveryRecord } from './delivery/records';
+import type { GaLegState } from './ga/state';
 import type { RequestLogEntry } from './request-log';
 import type { RingBuffer } from './ring-buffer';
 import type { Cancel, TimerGroup } from './timers';
@@ -41,6 +42,8 @@ export interface Leg {
   ownParticipantId: string | null;
   requests: RingBuffer<RequestLogEntry>;
   events: RingBuffer<DeliveryRecord>;
+  /** Set for a call created through the GA API: its callbacks are CloudEvents. The leg id is its callConnectionId. */
+  ga: GaLegState | null;
 }
 
 export interface Participant {

@@ -70,7 +70,11 @@ function describe(operation: Operation): RequestHandler {
  * remembered before the delay, which is what a client that times out and
  * retries (or crashes and restarts) meets at the real service.
  */
-function serve(deps: CallingRouterDeps, handler: OperationHandler): RequestHandler {
+export function serve(
+  deps: Omit<CallingRouterDeps, 'accessKey' | 'requestLog'>,
+  handler: OperationHandler,
+  errorReply: (err: unknown, logger: Logger) => Reply = replyOfError,
+): RequestHandler {
   return async (req, res) => {
     const now = deps.ctx.clock.now();
     const decision = deps.repeatability.check({
@@ -88,15 +92,16 @@ function serve(deps: CallingRouterDeps, handler: OperationHandler): RequestHandl
       try {
         reply = handler(req);
       } catch (err) {
-        reply = replyOfError(err, deps.ctx.logger);
+        reply = errorReply(err, deps.ctx.logger);
       }
       if (decision.kind === 'new') {
         reply = { ...reply, headers: { ...reply.headers, [RESULT_HEADER]: 'accepted' } };
         deps.repeatability.remember(decision, reply, now);
       }
     }
-    const body = reply.body as { callLegId?: unknown } | undefined;
+    const body = reply.body as { callLegId?: unknown; callConnectionId?: unknown } | undefined;
     if (typeof body?.callLegId === 'string') res.locals.callLegId = body.callLegId;
+    if (typeof body?.callConnectionId === 'string') res.locals.callLegId = body.callConnectionId;
     res.locals.reply = reply;
 
     const delay = deps.settings().restResponseDelayMs;
@@ -105,7 +110,7 @@ function serve(deps: CallingRouterDeps, handler: OperationHandler): RequestHandl
   };
 }
 
-function header(req: Request, name: string): string | undefined {
+export function header(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
