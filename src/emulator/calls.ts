@@ -36,6 +36,7 @@ function newLeg(ctx: EmulatorContext, kind: Leg['kind'], input: NewLeg, targets:
     timers: ctx.timers.group(),
     media: { current: null, queue: [] },
     dtmfSequence: 0,
+    silentHangUp: null,
     ownParticipantId: null,
     requests: new RingBuffer(ctx.options.legLogLimit),
     events: new RingBuffer(ctx.options.legLogLimit),
@@ -92,6 +93,10 @@ function followScript(ctx: EmulatorContext, leg: Leg, behaviour: Behaviour): voi
     leg.timers.after(press.afterMs, () => pressKeys(ctx, leg, tones));
   }
   if (behaviour.hangUpAfterMs !== undefined) leg.timers.after(behaviour.hangUpAfterMs, () => hangUp(ctx, leg, 'remoteHangUp'));
+  // Without a scripted hang-up a real callee does not hold the line forever in silence.
+  else if (ctx.options.silentCalleeHangUpMs > 0 && behaviour.dtmf.length === 0) {
+    leg.silentHangUp = leg.timers.after(ctx.options.silentCalleeHangUpMs, () => hangUp(ctx, leg, 'silentCallee'));
+  }
 }
 
 /**

@@ -57,6 +57,8 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
           noAnswerTimeoutMs: options.noAnswerTimeoutMs,
           terminatingMs: options.terminatingMs,
           repeatabilityWindowMs: options.repeatabilityWindowMs,
+          agentTalkMs: options.agentTalkMs,
+          silentCalleeHangUpMs: options.silentCalleeHangUpMs,
           resourceId: options.resourceId,
           keyGraceMs: options.keyGraceMs,
         },

@@ -38,6 +38,8 @@ export interface Leg {
   timers: TimerGroup;
   media: { current: Playback | null; queue: Playback[] };
   dtmfSequence: number;
+  /** The silent callee's hang-up, pending until they press a key or an agent takes over. */
+  silentHangUp: Cancel | null;
   /** The roster entry this leg's own source got when it joined a conversation. */
   ownParticipantId: string | null;
   requests: RingBuffer<RequestLogEntry>;
