@@ -13,7 +13,7 @@ import {
 } from '../src/emulator/control-schemas';
 import { EmulatorError } from '../src/emulator/errors';
 import { deliverySettingsSchema } from '../src/emulator/faults';
-import { errorReplies } from '../src/emulator/rest-router';
+import { errorReplies } from '../src/emulator/serve';
 import { scriptSchema } from '../src/emulator/scripts';
 import { parseOrThrow, rawIdSchema } from '../src/emulator/validation';
 

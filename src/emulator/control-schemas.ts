@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CALL_STATES, TONES } from '../events/types';
 import { OPERATIONS } from '../client/types';
 import { durationMs, rawIdSchema } from './validation';
-import { httpUrlSchema } from './api-schemas';
+import { httpUrlSchema } from './preview/api-schemas';
 
 /** Bodies and queries of the control API under /emulator. */
 

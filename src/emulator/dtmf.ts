@@ -1,7 +1,7 @@
 import { toneOfKey, type Tone } from '../events/types';
 import type { EmulatorContext } from './context';
 import { emitToLeg } from './emit';
-import { dtmfEvent } from './events';
+import { dtmfEvent } from './preview/events';
 import type { Leg } from './model';
 
 /** `"12#"` or `["Tone1", "Pound"]` as tones; callers validated the characters. */

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from './context';
 import { newRecord } from './delivery/records';
-import type { EmittedEvent } from './events';
+import type { EmittedEvent } from './preview/events';
 import { translateToGa } from './ga/translate';
 import type { Leg } from './model';
 

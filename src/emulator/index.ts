@@ -18,7 +18,7 @@ import { createLegRegistry } from './legs';
 import { resolveOptions, type EmulatorOptions } from './options';
 import { createRepeatabilityStore } from './repeatability';
 import { createRequestLog } from './request-log';
-import { createCallingRouter } from './rest-router';
+import { createCallingRouter } from './preview/rest-router';
 import { createScriptStore } from './scripts';
 import { createTimers } from './timers';
 

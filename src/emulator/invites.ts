@@ -1,6 +1,6 @@
 import type { EmulatorContext } from './context';
 import { emitTo, emitToLeg } from './emit';
-import { inviteResultEvent, type EventResultInfo } from './events';
+import { inviteResultEvent, type EventResultInfo } from './preview/events';
 import type { Conversation, Leg } from './model';
 import { hangUp } from './call-leg';
 import { addMember, broadcastRoster, removeMember } from './roster';

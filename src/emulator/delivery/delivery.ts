@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
-import type { EmittedEvent } from '../events';
+import type { EmittedEvent } from '../preview/events';
 import type { DeliverySettings } from '../faults';
 import { between } from '../random';
 import { RingBuffer } from '../ring-buffer';

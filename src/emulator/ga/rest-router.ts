@@ -1,6 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { logRequests } from '../log-requests';
-import { serve, type CallingRouterDeps } from '../rest-router';
+import { serve, type CallingRouterDeps } from '../serve';
 import { sendReply } from '../reply';
 import { verifySignature } from '../signature';
 import { requireGaApiVersion } from './api-version';

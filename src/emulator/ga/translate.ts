@@ -1,6 +1,6 @@
 import type { Tone } from '../../events/types';
 import type { EmulatorContext } from '../context';
-import type { EmittedEvent } from '../events';
+import type { EmittedEvent } from '../preview/events';
 import type { Leg } from '../model';
 import { RESULTS, type ResultInformation } from './cloud-events';
 import { emitGa } from './emit-ga';

@@ -1,18 +1,13 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
-import type { Operation } from '../client/types';
+import express, { type Request, type RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { requireApiVersion } from './api-version';
 import type { EmulatorContext } from './context';
 import type { DeliverySettings } from './faults';
-import { logRequests } from './log-requests';
-import type { OperationHandler } from './operations';
-import { operationHandlers } from './operations';
 import { rawBodyOf } from './raw-body';
 import { RESULT_HEADER, type RepeatabilityStore } from './repeatability';
 import { replyOfError, sendReply, type Reply } from './reply';
 import type { RequestLog } from './request-log';
-import { verifySignature } from './signature';
 
+/** What both generations' REST routers need. */
 export interface CallingRouterDeps {
   ctx: EmulatorContext;
   accessKey: string;
@@ -23,46 +18,7 @@ export interface CallingRouterDeps {
   closing: AbortSignal;
 }
 
-const BODY_LIMIT = '1mb';
-
-/** The seed's REST surface under /calling. Paths keep the seed's casing; Express matches them case-insensitively. */
-export function createCallingRouter(deps: CallingRouterDeps): Router {
-  const { ctx } = deps;
-  const handlers = operationHandlers(ctx);
-  const router = express.Router();
-  router.use(logRequests(ctx.clock, deps.requestLog, ctx.legs));
-  router.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
-
-  // api-version first: it is part of addressing the API, and a request
-  // without one is malformed whoever sent it.
-  const route = (method: 'post' | 'delete', path: string, operation: Operation) =>
-    router[method](path, describe(operation), requireApiVersion, verifySignature(deps.accessKey, ctx.clock), serve(deps, handlers[operation]));
-
-  route('post', '/calls', 'createCall');
-  route('post', '/calls/:callLegId/Hangup', 'hangUp');
-  route('post', '/calls/:callLegId/PlayAudio', 'playAudio');
-  route('post', '/calls/:callLegId/CancelMediaProcessing', 'cancelMediaProcessing');
-  route('post', '/calls/:callLegId/participants', 'inviteParticipant');
-  route('delete', '/calls/:callLegId/participants/:participantId', 'removeParticipant');
-  route('post', '/conversations/:conversationId/join', 'joinConversation');
-  route('post', '/conversations/:conversationId/participants', 'inviteConversationParticipants');
-  route('delete', '/conversations/:conversationId/participants/:participantId', 'removeConversationParticipant');
-
-  router.use((req, res) =>
-    sendReply(res, { status: 404, body: { code: 'NotFound', message: `no operation ${req.method} ${req.baseUrl}${req.path}` } }),
-  );
-  router.use(errorReplies(ctx.logger));
-  return router;
-}
-
-function describe(operation: Operation): RequestHandler {
-  return (req, res, next) => {
-    res.locals.operation = operation;
-    if (req.params.callLegId) res.locals.callLegId = req.params.callLegId;
-    if (req.params.conversationId) res.locals.conversationId = req.params.conversationId;
-    next();
-  };
-}
+export type OperationHandler = (req: Request) => Reply;
 
 /**
  * Runs one operation with repeatability around it, then answers, after the
