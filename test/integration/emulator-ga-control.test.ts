@@ -76,6 +76,8 @@ test('the request log keeps method, path, query and body of a GA request', async
   expect(create).toMatchObject({ method: 'POST', path: '/calling/callConnections', status: 201, query: { 'api-version': '2026-03-12' } });
   expect(create.body).toMatchObject({ callbackUri: `${rx.baseUrl}/cb/logged`, operationContext: 'logged' });
   expect(create.repeatabilityResult).toBe('accepted');
+  const leg = (await control(acs, 'GET', `/calls/${id}`)).body;
+  expect(leg).toMatchObject({ callLegId: id, generation: 'ga', ga: { apiVersion: '2026-03-12', serverCallId: callConnectionProperties.serverCallId, callbackIssuer: acs.baseUrl } });
 });
 
 test('rotating the key: new callbacks carry the new kid, the old key stays in the JWKS', async () => {
