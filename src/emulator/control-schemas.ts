@@ -21,7 +21,7 @@ export const exactlyOneOfKeysOrTones = [
 
 export const dtmfSchema = z.strictObject(keysOrTones).refine(...exactlyOneOfKeysOrTones);
 
-export const audioSchema = z.strictObject({ audioFileUri: httpUrlSchema, durationMs });
+export const audioSchema = z.strictObject({ audioFileUri: httpUrlSchema, durationMs, fails: z.boolean().optional() });
 
 const member = z.strictObject({ rawId: rawIdSchema, isMuted: z.boolean().default(false) });
 

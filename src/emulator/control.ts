@@ -103,7 +103,7 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
     deliveries: () => ({ stats: ctx.delivery.stats(), deadLetters: ctx.delivery.deadLetters() }),
 
     audio: {
-      set: (input: z.output<typeof audioSchema>) => ctx.audio.set(input.audioFileUri, input.durationMs),
+      set: (input: z.output<typeof audioSchema>) => ctx.audio.set(input.audioFileUri, input.durationMs, input.fails),
       list: () => ctx.audio.list(),
       clear: () => ctx.audio.clear(),
     },

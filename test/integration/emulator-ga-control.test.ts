@@ -68,6 +68,19 @@ test(':connect joins the server call of another call; :terminate ends it for bot
   await waitForKind('/cb/owner', 'CallDisconnected');
 });
 
+test('a file the service cannot play: PlayFailed', async () => {
+  const broken = 'https://example.test/broken.wav';
+  expect((await control(acs, 'PUT', '/audio', { audioFileUri: broken, durationMs: 1000, fails: true })).body.audio).toContainEqual({ audioFileUri: broken, durationMs: 1000, fails: true });
+  const { callConnection } = await client.createCall({ targetParticipant: CALLEE }, `${rx.baseUrl}/cb/play-failed`);
+  await waitForKind('/cb/play-failed', 'CallConnected');
+  await callConnection.getCallMedia().playToAll([{ kind: 'fileSource', url: broken }], { operationContext: 'broken' });
+  await waitForKind('/cb/play-failed', 'PlayFailed');
+  const failed = rx.events('/cb/play-failed').map(({ text }) => parseCallAutomationEvent(text)).find((e) => e.kind === 'PlayFailed')!;
+  expect(failed.operationContext).toBe('broken');
+  expect(failed.resultInformation?.subCode).toBe(8535);
+  await callConnection.hangUp(true);
+});
+
 test('the request log keeps method, path, query and body of a GA request', async () => {
   const { callConnectionProperties } = await client.createCall({ targetParticipant: CALLEE }, `${rx.baseUrl}/cb/logged`, { operationContext: 'logged' });
   const id = callConnectionProperties.callConnectionId!;

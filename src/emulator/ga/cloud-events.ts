@@ -27,6 +27,7 @@ export const RESULTS = {
   rejected: { code: 603, subCode: 0, message: 'Call was declined by the callee.' },
   failed: { code: 480, subCode: 0, message: 'The callee could not be reached.' },
   playStarted: { code: 200, subCode: 0, message: 'Action started.' },
+  playFailed: { code: 400, subCode: 8535, message: 'Action failed, file format is invalid.' },
   playCompleted: { code: 200, subCode: 0, message: 'Action completed successfully.' },
   canceled: { code: 400, subCode: 8508, message: 'Action failed, the operation was cancelled.' },
   maxTones: { code: 200, subCode: 8531, message: 'Action completed, max digits received.' },

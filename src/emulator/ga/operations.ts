@@ -163,8 +163,13 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
     play(req) {
       const body = parseOrThrow(playSchema, jsonBodyOf(req));
       const { leg, ga } = connectedCall(id(req));
+      const uri = body.playSources[0].file.uri;
+      if (ctx.audio.fails(uri)) {
+        emitGa(ctx, leg, ga, 'PlayFailed', { operationContext: body.operationContext ?? null, resultInformation: RESULTS.playFailed });
+        return { status: 202 };
+      }
       const accepted = playAudio(ctx, leg, {
-        audioFileUri: body.playSources[0].file.uri,
+        audioFileUri: uri,
         loop: body.playOptions?.loop ?? false,
         operationContext: body.operationContext ?? null,
       });
