@@ -6,13 +6,14 @@ import {
   audioSchema,
   conversationSchema,
   dtmfSchema,
+  jwtRequestSchema,
   legsQuerySchema,
   muteSchema,
   requestsQuerySchema,
 } from '../src/emulator/control-schemas';
 import { EmulatorError } from '../src/emulator/errors';
 import { deliverySettingsSchema } from '../src/emulator/faults';
-import { errorReplies } from '../src/emulator/rest-router';
+import { errorReplies } from '../src/emulator/serve';
 import { scriptSchema } from '../src/emulator/scripts';
 import { parseOrThrow, rawIdSchema } from '../src/emulator/validation';
 
@@ -37,6 +38,12 @@ export function createEmulatorControlRouter(control: EmulatorControl, logger: Lo
   router.post('/reset', (_req, res) => {
     control.reset();
     res.json({ reset: true });
+  });
+
+  router.post('/keys/rotate', (_req, res) => void res.json(control.keys.rotate()));
+  router.post('/jwt', (req, res) => {
+    const { audience } = parseOrThrow(jwtRequestSchema, body(req));
+    res.json(control.keys.mint(`${req.protocol}://${req.get('host')}`, audience));
   });
 
   router.get('/scripts', (_req, res) => void res.json({ scripts: control.scripts.list() }));

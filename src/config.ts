@@ -38,7 +38,8 @@ export interface Config {
   database: DatabaseConfig;
   logLevel: LogLevel;
   trustProxy: TrustProxy;
-  emulator: { port: number; accessKey: string; timeScale: number };
+  /** resourceId: the `aud` of the emulator's GA callback JWTs. */
+  emulator: { port: number; accessKey: string; timeScale: number; resourceId: string };
   /** Stable name of this instance (e.g. the pod name); a restart under the same name takes back its leases at once. */
   instanceId: string | undefined;
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
@@ -196,6 +197,7 @@ const schema = z.object({
     'must be true, false, a hop count, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
   ),
   EMULATOR_PORT: int(0, 65535, 4010),
+  EMULATOR_RESOURCE_ID: optional.pipe(z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'must be an ACS resource id (letters, digits, dashes)').optional().default('00000000-0000-0000-0000-00000000ac5e')),
   EMULATOR_ACCESS_KEY: optional.refine(
     (v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 16),
     'must be base64 of at least 16 bytes',
@@ -342,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       port: e.EMULATOR_PORT,
       accessKey: e.EMULATOR_ACCESS_KEY ?? randomBytes(32).toString('base64'),
       timeScale: e.EMULATOR_TIME_SCALE,
+      resourceId: e.EMULATOR_RESOURCE_ID,
     },
     instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,

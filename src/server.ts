@@ -110,7 +110,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   let emulator: ReturnType<typeof createEmulator> | undefined;
   let emulatorUrl: string | undefined;
   if (!acs) {
-    emulator = createEmulator({ accessKey: config.emulator.accessKey, logger: logger.child({ component: 'emulator' }), clock, timeScale: config.emulator.timeScale });
+    emulator = createEmulator({ accessKey: config.emulator.accessKey, logger: logger.child({ component: 'emulator' }), clock, timeScale: config.emulator.timeScale, resourceId: config.emulator.resourceId });
     const emulatorServer = http.createServer(emulator.app);
     const port = await listen(emulatorServer, config.emulator.port, '127.0.0.1').catch(async (err: unknown) => {
       await store.close();

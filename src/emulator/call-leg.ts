@@ -1,7 +1,7 @@
 import type { CallState } from '../events/types';
 import type { EmulatorContext } from './context';
 import { emitToLeg } from './emit';
-import { callStateEvent, participantsUpdatedEvent } from './events';
+import { callStateEvent, participantsUpdatedEvent } from './preview/events';
 import { stopMedia } from './media';
 import type { Leg } from './model';
 import { addMember, broadcastRoster, rosterOf } from './roster';

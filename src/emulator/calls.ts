@@ -6,6 +6,7 @@ import { pressKeys, tonesOf } from './dtmf';
 import type { CallEventName, Conversation, Leg } from './model';
 import { RingBuffer } from './ring-buffer';
 import type { Behaviour } from './scripts';
+import type { GaLegState } from './ga/state';
 
 export interface NewLeg {
   source: string;
@@ -13,6 +14,7 @@ export interface NewLeg {
   subject: string | null;
   requestedModalities: string[];
   requestedCallEvents: CallEventName[];
+  ga?: GaLegState;
 }
 
 function newLeg(ctx: EmulatorContext, kind: Leg['kind'], input: NewLeg, targets: string[], conversation: Conversation, id: string): Leg {
@@ -34,9 +36,11 @@ function newLeg(ctx: EmulatorContext, kind: Leg['kind'], input: NewLeg, targets:
     timers: ctx.timers.group(),
     media: { current: null, queue: [] },
     dtmfSequence: 0,
+    silentHangUp: null,
     ownParticipantId: null,
     requests: new RingBuffer(ctx.options.legLogLimit),
     events: new RingBuffer(ctx.options.legLogLimit),
+    ga: input.ga ?? null,
   };
   conversation.legIds.add(leg.id);
   ctx.legs.add(leg);
@@ -89,6 +93,10 @@ function followScript(ctx: EmulatorContext, leg: Leg, behaviour: Behaviour): voi
     leg.timers.after(press.afterMs, () => pressKeys(ctx, leg, tones));
   }
   if (behaviour.hangUpAfterMs !== undefined) leg.timers.after(behaviour.hangUpAfterMs, () => hangUp(ctx, leg, 'remoteHangUp'));
+  // Without a scripted hang-up a real callee does not hold the line forever in silence.
+  else if (ctx.options.silentCalleeHangUpMs > 0 && behaviour.dtmf.length === 0) {
+    leg.silentHangUp = leg.timers.after(ctx.options.silentCalleeHangUpMs, () => hangUp(ctx, leg, 'silentCallee'));
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { AudioCatalog } from './audio';
 import type { ConversationRegistry } from './conversations';
+import type { SigningKeys } from './ga/signing-keys';
 import type { Delivery } from './delivery/delivery';
 import type { LegRegistry } from './legs';
 import type { ResolvedOptions } from './options';
@@ -20,4 +21,6 @@ export interface EmulatorContext {
   scripts: ScriptStore;
   audio: AudioCatalog;
   delivery: Delivery;
+  /** Signs GA callbacks; rotated through the control API. */
+  callbackKeys: SigningKeys;
 }

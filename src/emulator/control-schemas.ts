@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CALL_STATES, TONES } from '../events/types';
 import { OPERATIONS } from '../client/types';
 import { durationMs, rawIdSchema } from './validation';
-import { httpUrlSchema } from './api-schemas';
+import { httpUrlSchema } from './preview/api-schemas';
 
 /** Bodies and queries of the control API under /emulator. */
 
@@ -21,7 +21,7 @@ export const exactlyOneOfKeysOrTones = [
 
 export const dtmfSchema = z.strictObject(keysOrTones).refine(...exactlyOneOfKeysOrTones);
 
-export const audioSchema = z.strictObject({ audioFileUri: httpUrlSchema, durationMs });
+export const audioSchema = z.strictObject({ audioFileUri: httpUrlSchema, durationMs, fails: z.boolean().optional() });
 
 const member = z.strictObject({ rawId: rawIdSchema, isMuted: z.boolean().default(false) });
 
@@ -47,3 +47,6 @@ export const requestsQuerySchema = z.object({
   status: queryInt.optional(),
   limit: queryInt.pipe(z.number().int().min(1).max(100_000)).optional(),
 });
+
+/** `POST /emulator/jwt`: the audience defaults to the emulator's resource id. */
+export const jwtRequestSchema = z.strictObject({ audience: z.string().min(1).max(512).optional() });

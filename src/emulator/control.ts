@@ -3,6 +3,7 @@ import { hangUp, endNow } from './call-leg';
 import type { EmulatorContext } from './context';
 import type { addParticipantSchema, audioSchema, conversationSchema, dtmfSchema, legsQuerySchema, requestsQuerySchema } from './control-schemas';
 import { pressKeys, tonesOf } from './dtmf';
+import { mintCallbackToken } from './ga/callback-token';
 import { callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from './errors';
 import type { FaultState } from './fault-state';
 import type { DeliverySettings } from './faults';
@@ -40,6 +41,11 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
   }
 
   return {
+    /** GA callback signing: rotate the key, or mint a token as a callback would carry it (for replaying fixtures). */
+    keys: {
+      rotate: () => ctx.callbackKeys.rotate(),
+      mint: (issuer: string, audience?: string) => mintCallbackToken(ctx.callbackKeys, ctx.clock.now(), issuer, audience ?? ctx.options.resourceId),
+    },
     info() {
       const { options } = ctx;
       return {
@@ -51,6 +57,10 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
           noAnswerTimeoutMs: options.noAnswerTimeoutMs,
           terminatingMs: options.terminatingMs,
           repeatabilityWindowMs: options.repeatabilityWindowMs,
+          agentTalkMs: options.agentTalkMs,
+          silentCalleeHangUpMs: options.silentCalleeHangUpMs,
+          resourceId: options.resourceId,
+          keyGraceMs: options.keyGraceMs,
         },
         legs: ctx.legs.counts(),
         conversations: ctx.conversations.list().length,
@@ -93,7 +103,7 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
     deliveries: () => ({ stats: ctx.delivery.stats(), deadLetters: ctx.delivery.deadLetters() }),
 
     audio: {
-      set: (input: z.output<typeof audioSchema>) => ctx.audio.set(input.audioFileUri, input.durationMs),
+      set: (input: z.output<typeof audioSchema>) => ctx.audio.set(input.audioFileUri, input.durationMs, input.fails),
       list: () => ctx.audio.list(),
       clear: () => ctx.audio.clear(),
     },

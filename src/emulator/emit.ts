@@ -1,6 +1,7 @@
 import type { EmulatorContext } from './context';
 import { newRecord } from './delivery/records';
-import type { EmittedEvent } from './events';
+import type { EmittedEvent } from './preview/events';
+import { translateToGa } from './ga/translate';
 import type { Leg } from './model';
 
 /**
@@ -21,6 +22,8 @@ function wanted(leg: Leg, event: EmittedEvent): boolean {
 }
 
 export function emitToLeg(ctx: EmulatorContext, leg: Leg, event: EmittedEvent): void {
+  // A GA call hears the same happenings as GA events, with GA's own rules for which it gets.
+  if (leg.ga) return translateToGa(ctx, leg, leg.ga, event);
   if (!wanted(leg, event)) return;
   const record = newRecord(event);
   leg.events.push(record);

@@ -11,11 +11,14 @@ import { createDelivery } from './delivery/delivery';
 import { createPoster } from './delivery/http-post';
 import { createEventTime } from './event-time';
 import { createFaultState } from './fault-state';
+import { createOpenIdRouter } from './ga/openid';
+import { createGaCallingRouter } from './ga/rest-router';
+import { createSigningKeys } from './ga/signing-keys';
 import { createLegRegistry } from './legs';
 import { resolveOptions, type EmulatorOptions } from './options';
 import { createRepeatabilityStore } from './repeatability';
 import { createRequestLog } from './request-log';
-import { createCallingRouter } from './rest-router';
+import { createCallingRouter } from './preview/rest-router';
 import { createScriptStore } from './scripts';
 import { createTimers } from './timers';
 
@@ -52,6 +55,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     scripts: createScriptStore(),
     audio: createAudioCatalog(resolved.audioDurationMs),
     delivery: createDelivery({ clock, timers, poster: createPoster(), logger, settings: faults.settings, random: faults.random }),
+    callbackKeys: createSigningKeys(() => clock.now(), resolved.keyGraceMs),
   };
   const repeatability = createRepeatabilityStore({ windowMs: resolved.repeatabilityWindowMs, maxEntries: 500_000 });
   const requestLog = createRequestLog(resolved.requestLogLimit);
@@ -60,6 +64,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const callingDeps = { ctx, accessKey: options.accessKey, repeatability, requestLog, settings: faults.settings, closing: closing.signal };
+  // Both generations on one port: GA under /calling/callConnections (and its keys), the seed under /calling/calls and /calling/conversations.
+  app.use('/calling', createOpenIdRouter(ctx.callbackKeys));
+  app.use('/calling', createGaCallingRouter(callingDeps));
   app.use(
     '/calling',
     createCallingRouter({ ctx, accessKey: options.accessKey, repeatability, requestLog, settings: faults.settings, closing: closing.signal }),

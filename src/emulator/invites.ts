@@ -1,7 +1,8 @@
 import type { EmulatorContext } from './context';
 import { emitTo, emitToLeg } from './emit';
-import { inviteResultEvent, type EventResultInfo } from './events';
+import { inviteResultEvent, type EventResultInfo } from './preview/events';
 import type { Conversation, Leg } from './model';
+import { hangUp } from './call-leg';
 import { addMember, broadcastRoster, removeMember } from './roster';
 import type { Behaviour } from './scripts';
 import type { TimerGroup } from './timers';
@@ -30,6 +31,8 @@ interface InviteOperation {
   invitees: string[];
   operationContext: string | null;
   resultTo: ResultTarget;
+  /** GA's invitationTimeoutInSeconds, in emulated ms; the emulator's no-answer timeout otherwise. */
+  noAnswerTimeoutMs?: number;
 }
 
 interface Decision {
@@ -51,7 +54,7 @@ export function invite(ctx: EmulatorContext, op: InviteOperation): void {
     const ringMs = behaviour.ringMs ?? ctx.options.ringMs;
     const failWith = (kind: keyof typeof INVITE_FAILURES) => () =>
       decide(rawId, { accepted: false, failure: failureOf(behaviour) ?? INVITE_FAILURES[kind], behaviour });
-    const timeout = ctx.options.noAnswerTimeoutMs;
+    const timeout = op.noAnswerTimeoutMs ?? ctx.options.noAnswerTimeoutMs;
     switch (behaviour.answer) {
       case 'accept':
         if (ringMs >= timeout) op.timers.after(timeout, failWith('never'));
@@ -85,6 +88,7 @@ function conclude(ctx: EmulatorContext, op: InviteOperation, decisions: Map<stri
     joined ||= added;
     const leaveAfter = decision.behaviour.hangUpAfterMs;
     if (added && leaveAfter !== undefined) op.timers.after(leaveAfter, () => removeMember(ctx, op.conversation, member));
+    else if (added) endAfterTalkTime(ctx, op);
   }
   if (joined) broadcastRoster(ctx, op.conversation);
 }
@@ -107,4 +111,17 @@ function sendResult(
 function failureOf(behaviour: Behaviour): EventResultInfo | null {
   const f = behaviour.failure;
   return f ? { Code: f.code, Subcode: f.subcode, Message: f.message } : null;
+}
+
+/**
+ * An agent brought into a call talks, then ends the call (so a campaign's
+ * connected-to-agent calls free their slots); the callee's silence timer no
+ * longer applies once someone is talking to them.
+ */
+function endAfterTalkTime(ctx: EmulatorContext, op: InviteOperation): void {
+  if (op.resultTo === null || !('leg' in op.resultTo)) return;
+  const { leg } = op.resultTo;
+  leg.silentHangUp?.();
+  leg.silentHangUp = null;
+  if (ctx.options.agentTalkMs > 0) leg.timers.after(ctx.options.agentTalkMs, () => hangUp(ctx, leg, 'agentEnded'));
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Clock } from '../clock';
 import type { LegRegistry } from './legs';
+import { rawBodyOf } from './raw-body';
 import { RESULT_HEADER } from './repeatability';
 import type { RequestLog, RequestLogEntry } from './request-log';
 
@@ -23,9 +24,12 @@ export function logRequests(clock: Clock, log: RequestLog, legs: LegRegistry): R
         at,
         method: req.method,
         path: req.originalUrl.split('?')[0],
+        query: queryOf(req.originalUrl),
         operation: locals.operation ?? 'unknown',
         status: answered ? res.statusCode : (locals.reply?.status ?? 0),
       };
+      const body = bodyOf(rawBodyOf(req));
+      if (body !== undefined) entry.body = body;
       if (!answered) entry.clientGone = true;
       if (locals.callLegId) entry.callLegId = locals.callLegId;
       if (locals.conversationId) entry.conversationId = locals.conversationId;
@@ -40,4 +44,22 @@ export function logRequests(clock: Clock, log: RequestLog, legs: LegRegistry): R
     res.on('close', record);
     next();
   };
+}
+
+const BODY_KEPT = 16 * 1024;
+
+function queryOf(url: string): Record<string, string> {
+  const at = url.indexOf('?');
+  return at < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(at + 1)));
+}
+
+function bodyOf(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.subarray(0, BODY_KEPT).toString('utf8');
+  if (raw.length > BODY_KEPT) return `${text}… (${raw.length} bytes)`;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -21,7 +21,7 @@ function main(): void {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, name: 'callhook-emulator' });
-  const emulator = createEmulator({ accessKey: config.emulator.accessKey, logger, timeScale: config.emulator.timeScale });
+  const emulator = createEmulator({ accessKey: config.emulator.accessKey, logger, timeScale: config.emulator.timeScale, resourceId: config.emulator.resourceId });
   const server = http.createServer(emulator.app);
   server.keepAliveTimeout = 65_000;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from './context';
 import { emitToLeg } from './emit';
-import { PLAY_CANCELLED, PLAY_COMPLETED, playAudioResultEvent } from './events';
+import { PLAY_CANCELLED, PLAY_COMPLETED, playAudioResultEvent } from './preview/events';
 import type { Leg, Playback } from './model';
 
 /**

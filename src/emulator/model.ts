@@ -1,5 +1,6 @@
 import type { CallState } from '../events/types';
 import type { DeliveryRecord } from './delivery/records';
+import type { GaLegState } from './ga/state';
 import type { RequestLogEntry } from './request-log';
 import type { RingBuffer } from './ring-buffer';
 import type { Cancel, TimerGroup } from './timers';
@@ -37,10 +38,14 @@ export interface Leg {
   timers: TimerGroup;
   media: { current: Playback | null; queue: Playback[] };
   dtmfSequence: number;
+  /** The silent callee's hang-up, pending until they press a key or an agent takes over. */
+  silentHangUp: Cancel | null;
   /** The roster entry this leg's own source got when it joined a conversation. */
   ownParticipantId: string | null;
   requests: RingBuffer<RequestLogEntry>;
   events: RingBuffer<DeliveryRecord>;
+  /** Set for a call created through the GA API: its callbacks are CloudEvents. The leg id is its callConnectionId. */
+  ga: GaLegState | null;
 }
 
 export interface Participant {

@@ -21,7 +21,17 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** Ended legs whose details are kept (live legs are always kept). */
   maxEndedLegs?: number;
+  /** An agent brought into a call ends it after this talk time (emulated ms; 0: never). Default 10 minutes. */
+  agentTalkMs?: number;
+  /** A callee who answers and presses no key hangs up after this (emulated ms; 0: never). Default 10 minutes. */
+  silentCalleeHangUpMs?: number;
+  /** The `aud` of GA callback JWTs: the ACS resource's immutable id. */
+  resourceId?: string;
+  /** How long a rotated-out signing key stays in the JWKS (real ms). */
+  keyGraceMs?: number;
 }
+
+export const DEFAULT_RESOURCE_ID = '00000000-0000-0000-0000-00000000ac5e';
 
 export interface ResolvedOptions {
   timeScale: number;
@@ -34,6 +44,10 @@ export interface ResolvedOptions {
   maxEndedLegs: number;
   /** Per leg: requests and events kept in its logs. */
   legLogLimit: number;
+  resourceId: string;
+  keyGraceMs: number;
+  agentTalkMs: number;
+  silentCalleeHangUpMs: number;
 }
 
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
@@ -53,5 +67,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     requestLogLimit: Math.floor(positive('requestLogLimit', options.requestLogLimit, 50_000, false)),
     maxEndedLegs: Math.floor(positive('maxEndedLegs', options.maxEndedLegs, 1000)),
     legLogLimit: 100,
+    resourceId: options.resourceId || DEFAULT_RESOURCE_ID,
+    keyGraceMs: positive('keyGraceMs', options.keyGraceMs, 24 * 60 * 60_000),
+    agentTalkMs: positive('agentTalkMs', options.agentTalkMs, 10 * 60_000),
+    silentCalleeHangUpMs: positive('silentCalleeHangUpMs', options.silentCalleeHangUpMs, 10 * 60_000),
   };
 }

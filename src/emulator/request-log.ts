@@ -5,6 +5,10 @@ export interface RequestLogEntry {
   at: number;
   method: string;
   path: string;
+  /** The query string's parameters (api-version among them). */
+  query: Record<string, string>;
+  /** The JSON body as received; a body that is not JSON is kept as text, one over 16 KB cut short. */
+  body?: unknown;
   /** One of OPERATIONS, or 'unknown' for a path the API does not have. */
   operation: string;
   status: number;

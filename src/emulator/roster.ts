@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseRawId } from '../identifiers';
 import type { EmulatorContext } from './context';
 import { emitToLeg } from './emit';
-import { participantsUpdatedEvent, type RosterMember } from './events';
+import { participantsUpdatedEvent, type RosterMember } from './preview/events';
 import type { Conversation, Participant } from './model';
 
 export function rosterOf(conversation: Conversation): RosterMember[] {

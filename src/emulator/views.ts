@@ -16,6 +16,8 @@ export function legSummary(leg: Leg) {
     establishedAt: leg.establishedAt,
     endedAt: leg.endedAt,
     endReason: leg.endReason,
+    // Only GA legs say so: the seed's views stay exactly as they were.
+    ...(leg.ga ? { generation: 'ga' as const } : {}),
   };
 }
 
@@ -24,6 +26,18 @@ export function legDetail(leg: Leg, conversation: Conversation | undefined) {
   return {
     ...legSummary(leg),
     callbackUri: leg.callbackUri,
+    ...(leg.ga
+      ? {
+          ga: {
+            apiVersion: leg.ga.apiVersion,
+            serverCallId: leg.ga.serverCallId,
+            correlationId: leg.ga.correlationId,
+            callbackIssuer: leg.ga.issuer,
+            continuousDtmf: leg.ga.continuousDtmf,
+            recognizing: leg.ga.recognition !== null,
+          },
+        }
+      : {}),
     subject: leg.subject,
     requestedModalities: leg.requestedModalities,
     requestedCallEvents: [...leg.requestedCallEvents],

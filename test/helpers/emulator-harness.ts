@@ -92,6 +92,9 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     accessKey,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     timeScale: 0.01,
+    // The realistic hang-ups are off unless a test asks for them: at this time scale they would end calls the tests keep open.
+    agentTalkMs: 0,
+    silentCalleeHangUpMs: 0,
     ...options,
   });
   const server = http.createServer(emulator.app);

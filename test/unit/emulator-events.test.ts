@@ -1,4 +1,4 @@
-import { callStateEvent, dtmfEvent, inviteResultEvent, participantsUpdatedEvent, PLAY_CANCELLED, PLAY_COMPLETED, playAudioResultEvent } from '../../src/emulator/events';
+import { callStateEvent, dtmfEvent, inviteResultEvent, participantsUpdatedEvent, PLAY_CANCELLED, PLAY_COMPLETED, playAudioResultEvent } from '../../src/emulator/preview/events';
 import { assertSeedShaped } from '../helpers/emulator-events';
 
 const LEG = '531f3600-481f-41c8-8a75-3e8b2e8e6200';

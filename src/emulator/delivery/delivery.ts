@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
-import type { EmittedEvent } from '../events';
+import type { EmittedEvent } from '../preview/events';
 import type { DeliverySettings } from '../faults';
 import { between } from '../random';
 import { RingBuffer } from '../ring-buffer';
@@ -10,9 +10,21 @@ import type { Poster } from './http-post';
 import { DeadLetter, DeliveryStats, DeliveryRecord, emptyStats } from './records';
 import { backoffMs, verdictOf } from './retry-policy';
 
+/**
+ * How one generation puts events on the wire: the seed posts a single event
+ * (an array only when batching is on); GA always posts a CloudEvents array and
+ * signs each POST with a fresh JWT.
+ */
+export interface WireFormat {
+  alwaysArray: boolean;
+  headers?: () => Record<string, string>;
+}
+
+const SEED_WIRE: WireFormat = { alwaysArray: false };
+
 export interface Delivery {
   /** Queues an event for the leg `callLegId`; events of one leg go out one at a time, in order. */
-  enqueue(callLegId: string, url: string, event: EmittedEvent, record: DeliveryRecord): void;
+  enqueue(callLegId: string, url: string, event: EmittedEvent | object, record: DeliveryRecord, wire?: WireFormat): void;
   stats(): DeliveryStats;
   deadLetters(): DeadLetter[];
   /** Drops every queue and aborts what is in flight; new events are accepted afterwards. */
@@ -35,7 +47,7 @@ function newGeneration(): Generation {
 }
 
 interface Item {
-  event: EmittedEvent;
+  event: EmittedEvent | object;
   record: DeliveryRecord;
 }
 
@@ -43,6 +55,7 @@ interface Outbox {
   key: string;
   callLegId: string;
   url: string;
+  wire: WireFormat;
   items: Item[];
   inFlight: Item[];
   running: boolean;
@@ -73,11 +86,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   // aborted and only ever touch their own counters.
   let gen = newGeneration();
 
-  function enqueue(callLegId: string, url: string, event: EmittedEvent, record: DeliveryRecord): void {
+  function enqueue(callLegId: string, url: string, event: EmittedEvent | object, record: DeliveryRecord, wire = SEED_WIRE): void {
     const key = `${callLegId} ${url}`;
     let box = outboxes.get(key);
     if (!box) {
-      box = { key, callLegId, url, items: [], inFlight: [], running: false, wake: null };
+      box = { key, callLegId, url, wire, items: [], inFlight: [], running: false, wake: null };
       outboxes.set(key, box);
     }
     box.items.push({ event, record });
@@ -153,7 +166,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     stats.inFlight += items.length;
     try {
       const batched = settings.batchSize > 1;
-      const payload = JSON.stringify(batched ? items.map((i) => i.event) : items[0].event);
+      const payload = JSON.stringify(batched || box.wire.alwaysArray ? items.map((i) => i.event) : items[0].event);
       if (batched) for (const i of items) i.record.batch = items.length;
       if (settings.delayMs.max > 0) await timers.sleepReal(between(random, settings.delayMs.min, settings.delayMs.max), signal);
 
@@ -164,7 +177,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         const outcome =
           settings.failureRate > 0 && random() < settings.failureRate
             ? { status: null, error: 'injected failure (not sent)' }
-            : await poster.post(box.url, payload, settings.attemptTimeoutMs, signal);
+            : await poster.post(box.url, payload, settings.attemptTimeoutMs, signal, box.wire.headers?.());
         if (signal.aborted) return;
         for (const i of items) i.record.attempts.push(outcome.error ? { at, status: outcome.status, error: outcome.error } : { at, status: outcome.status });
         stats.attempts += 1;
@@ -180,7 +193,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         recordDeadLetters(box, items, outcome);
       } else if (settings.duplicateRate > 0 && random() < settings.duplicateRate) {
         const at = clock.now();
-        const copy = await poster.post(box.url, payload, settings.attemptTimeoutMs, signal);
+        const copy = await poster.post(box.url, payload, settings.attemptTimeoutMs, signal, box.wire.headers?.());
         if (signal.aborted) return;
         for (const i of items) i.record.attempts.push({ at, status: copy.status, duplicate: true });
         stats.duplicatesSent += 1;

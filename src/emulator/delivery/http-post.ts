@@ -7,7 +7,7 @@ export interface PostOutcome {
 }
 
 export interface Poster {
-  post(url: string, body: string, timeoutMs: number, signal: AbortSignal): Promise<PostOutcome>;
+  post(url: string, body: string, timeoutMs: number, signal: AbortSignal, extraHeaders?: Record<string, string>): Promise<PostOutcome>;
   destroy(): void;
 }
 
@@ -23,7 +23,7 @@ export function createPoster(maxSockets = 512): Poster {
   };
 
   return {
-    post(url, body, timeoutMs, signal) {
+    post(url, body, timeoutMs, signal, extraHeaders) {
       return new Promise<PostOutcome>((resolve) => {
         let target: URL;
         try {
@@ -45,6 +45,7 @@ export function createPoster(maxSockets = 512): Poster {
               // Event Grid marks its notifications so receivers can tell them from validation handshakes.
               'aeg-event-type': 'Notification',
               'User-Agent': 'callhook-emulator',
+              ...extraHeaders,
             },
           },
           (response) => {

@@ -1,4 +1,4 @@
-import type { EmittedEvent } from '../events';
+import type { EmittedEvent } from '../preview/events';
 
 export interface AttemptRecord {
   /** Clock ms when the attempt started. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isE164, parseRawId, rawIdOfWire } from '../identifiers';
+import { isE164, parseRawId, rawIdOfWire } from '../../identifiers';
 
 /**
  * Request bodies of the nine operations, camelCase as on the wire (the seed).

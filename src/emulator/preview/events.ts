@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { CallState, EventType, Tone } from '../events/types';
-import { SUBJECT_SUFFIX } from '../events/types';
-import { toEventIdentifier } from '../identifiers';
+import type { CallState, EventType, Tone } from '../../events/types';
+import { SUBJECT_SUFFIX } from '../../events/types';
+import { toEventIdentifier } from '../../identifiers';
 
 /**
  * Builders of the five events in the seed's exact envelope. Field order

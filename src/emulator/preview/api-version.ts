@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { EmulatorError } from './errors';
+import { EmulatorError } from '../errors';
 
 /** Every path of the API carries `api-version`. */
 export const requireApiVersion: RequestHandler = (req, _res, next) => {

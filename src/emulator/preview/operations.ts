@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { Operation } from '../client/types';
+import type { Operation } from '../../client/types';
 import {
   cancelMediaSchema,
   createCallSchema,
@@ -9,20 +9,21 @@ import {
   joinConversationSchema,
   playAudioSchema,
 } from './api-schemas';
-import { hangUp } from './call-leg';
-import { createCall, joinConversation } from './calls';
-import type { EmulatorContext } from './context';
-import { callLegEnded, callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from './errors';
-import { invite } from './invites';
-import { jsonBodyOf } from './json-body';
-import { cancelMedia, playAudio } from './media';
-import type { Leg } from './model';
-import type { Reply } from './reply';
-import { findMember, removeMember } from './roster';
-import { parseOrThrow } from './validation';
+import { hangUp } from '../call-leg';
+import { createCall, joinConversation } from '../calls';
+import type { EmulatorContext } from '../context';
+import { callLegEnded, callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from '../errors';
+import { invite } from '../invites';
+import { jsonBodyOf } from '../json-body';
+import { cancelMedia, playAudio } from '../media';
+import type { Leg } from '../model';
+import type { Reply } from '../reply';
+import type { OperationHandler } from '../serve';
+import { findMember, removeMember } from '../roster';
+import { parseOrThrow } from '../validation';
 
 /** The nine operations: validate, act, answer with the seed's status and body. */
-export type OperationHandler = (req: Request) => Reply;
+export type { OperationHandler };
 
 const ACCEPTED: Reply = { status: 202 };
 
