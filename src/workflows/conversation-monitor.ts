@@ -1,11 +1,17 @@
-import { compareInstants, EventInstant, eventInstant } from '../events/event-time';
-import type { CallEventOf } from '../events/schemas';
+import { compareInstants, EventInstant } from '../events/event-time';
 import type { RosterAction } from '../store/roster';
 import type { Workflow } from './workflow';
 
 interface MonitorState {
   /** eventTime of the newest roster applied; an older snapshot delivered late is ignored. */
   rosterAt?: EventInstant;
+  /** GA's sequenceNumber of the newest roster applied: it orders snapshots better than their times. */
+  rosterSequence?: number;
+}
+
+function isStale(event: { at: EventInstant; sequenceNumber: number | null }, state: MonitorState): boolean {
+  if (event.sequenceNumber !== null && state.rosterSequence !== undefined) return event.sequenceNumber < state.rosterSequence;
+  return state.rosterAt !== undefined && compareInstants(event.at, state.rosterAt) < 0;
 }
 
 /**
@@ -14,12 +20,12 @@ interface MonitorState {
  * The change is computed against the stored roster, so a re-run changes nothing.
  */
 export const conversationMonitorWorkflow: Workflow = {
-  async onParticipantsUpdated(event: CallEventOf<'Microsoft.Communication.ParticipantsUpdated'>, ctx) {
-    const instant = eventInstant(event.eventTime);
+  async onRoster(event, ctx) {
+    const instant = event.at;
     const at = instant.ms;
     const state = ctx.call.workflow as MonitorState;
-    if (state.rosterAt !== undefined && compareInstants(instant, state.rosterAt) < 0) {
-      ctx.logger.info({ eventTime: event.eventTime }, 'older roster snapshot ignored');
+    if (isStale(event, state)) {
+      ctx.logger.info({ at: instant.ms, sequenceNumber: event.sequenceNumber }, 'older roster snapshot ignored');
       return;
     }
     const callId = ctx.call.id;
@@ -27,16 +33,16 @@ export const conversationMonitorWorkflow: Workflow = {
       const current = new Map((await r.roster.current(callId)).map((p) => [p.participantId, p]));
       const seen = new Set<string>();
       const log: Array<[RosterAction, { participantId: string; rawId: string; isMuted: boolean }]> = [];
-      for (const p of event.data.Participants) {
-        const participant = { participantId: p.ParticipantId, rawId: p.Identifier.RawId, isMuted: p.IsMuted };
-        seen.add(p.ParticipantId);
-        const before = current.get(p.ParticipantId);
+      for (const p of event.participants) {
+        const participant = { participantId: p.participantId, rawId: p.rawId, isMuted: p.isMuted };
+        seen.add(p.participantId);
+        const before = current.get(p.participantId);
         if (!before) {
           await r.roster.join(callId, { ...participant, joinedAt: at });
           log.push(['joined', participant]);
-        } else if (before.isMuted !== p.IsMuted) {
-          await r.roster.setMuted(callId, p.ParticipantId, p.IsMuted);
-          log.push([p.IsMuted ? 'muted' : 'unmuted', participant]);
+        } else if (before.isMuted !== p.isMuted) {
+          await r.roster.setMuted(callId, p.participantId, p.isMuted);
+          log.push([p.isMuted ? 'muted' : 'unmuted', participant]);
         }
       }
       for (const before of current.values()) {
@@ -47,7 +53,7 @@ export const conversationMonitorWorkflow: Workflow = {
       for (const [action, participant] of log) await r.roster.record(callId, at, action, participant);
       return log.length;
     });
-    await ctx.saveWorkflow({ rosterAt: instant });
+    await ctx.saveWorkflow({ rosterAt: instant, ...(event.sequenceNumber !== null ? { rosterSequence: event.sequenceNumber } : {}) });
     if (changes) ctx.logger.info({ changes }, 'roster updated');
   },
 };
