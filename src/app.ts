@@ -8,6 +8,7 @@ import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
+import type { GaCallbackAuth } from './auth/ga-callback-auth';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -32,6 +33,8 @@ export interface AppDeps {
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
   onCampaignChange(): void;
+  /** Checks the JWT on GA callbacks. */
+  gaCallbackAuth: GaCallbackAuth;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -53,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => deps.metrics.callbackAnswered(res.statusCode));
     next();
   });
-  app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest }));
+  app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest, gaAuth: deps.gaCallbackAuth }));
 
   const management = Router();
   management.use(

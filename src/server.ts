@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createHandlerRegistry } from '../handlers';
 import { createApp } from './app';
 import { callbackUri } from './auth/callback-token';
+import { createJwksCache } from './auth/jwks-cache';
 import { createCallAutomationClient, RequestRecord } from './client';
 import { Clock, systemClock } from './clock';
 import { Config, loadConfig } from './config';
@@ -81,6 +82,10 @@ function timelineRecorder(store: Store) {
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
+  // The GA follow-up client (the official SDK wrapped) is not in this build yet; GA callbacks are.
+  if (config.acsGeneration === 'ga') {
+    throw new ConfigError('ACS_API_VERSION', `${config.acsApiVersion} (GA) needs the GA client, which this build does not have yet; set ACS_API_VERSION=2021-06-15-preview with the emulator`);
+  }
   const store = await openStore(config.database, clock.now);
   const servers: http.Server[] = [];
 
@@ -96,6 +101,14 @@ export async function startService(config: Config, options: { logger: Logger; cl
     acs = { endpoint: emulatorUrl, accessKey: config.emulator.accessKey };
     logger.info({ emulatorUrl }, 'no ACS_CONNECTION_STRING: calls go to the embedded Call Automation emulator');
   }
+
+  // With the emulator the callback JWT issuer defaults to the emulator's own base URL.
+  const jwtIssuer = config.callbackJwt.issuer ?? new URL(acs.endpoint).origin;
+  const jwks = createJwksCache({ issuer: jwtIssuer, clock, logger: logger.child({ component: 'jwks' }) });
+  logger.info(
+    { generation: config.acsGeneration, apiVersion: config.acsApiVersion, callbackIssuer: jwtIssuer, callbackAudience: config.callbackJwt.audience },
+    `Call Automation ${({ ga: 'GA', preview: 'seed preview' } as const)[config.acsGeneration]} API, api-version ${config.acsApiVersion}`,
+  );
 
   const metrics = createMetrics({ store, clock });
   const recordOnTimeline = timelineRecorder(store);
@@ -158,6 +171,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),
+    gaCallbackAuth: { issuer: () => jwtIssuer, audience: config.callbackJwt.audience, keys: jwks.getKey, clock },
   });
   const server = http.createServer(app);
   server.on('clientError', answerClientError);

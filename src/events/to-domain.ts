@@ -1,5 +1,8 @@
 import { TIMER_EVENT_TYPE, type TimerBody } from '../store/timers';
 import type { DomainEvent } from './domain';
+import type { GaEvent } from './ga/schemas';
+import { gaToDomain } from './ga/to-domain';
+import { looksLikeCloudEvent } from './ga/types';
 import { previewToDomain } from './preview/to-domain';
 import type { CallEvent } from './schemas';
 
@@ -21,5 +24,5 @@ export function toDomainEvent(stored: StoredEvent): DomainEvent | null {
     return { kind: 'timer', legId: null, timerId: t.timerId, timerKind: t.kind, dueAt: t.dueAt, payload: t.payload, raw: t };
   }
   if (!stored.known) return null;
-  return previewToDomain(stored.body as CallEvent);
+  return looksLikeCloudEvent(stored.body) ? gaToDomain(stored.body as GaEvent) : previewToDomain(stored.body as CallEvent);
 }
