@@ -6,7 +6,9 @@ import { createHandlerRegistry } from '../handlers';
 import { createApp } from './app';
 import { callbackUri } from './auth/callback-token';
 import { createJwksCache } from './auth/jwks-cache';
-import { createCallAutomationClient, RequestRecord } from './client';
+import { createCallAutomationClient, formatConnectionString, RequestRecord } from './client';
+import type { CallAutomationPort } from './client/port';
+import { previewPort } from './client/preview/port';
 import { Clock, systemClock } from './clock';
 import { Config, loadConfig } from './config';
 import { ConfigError } from './errors';
@@ -82,10 +84,6 @@ function timelineRecorder(store: Store) {
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  // The GA follow-up client (the official SDK wrapped) is not in this build yet; GA callbacks are.
-  if (config.acsGeneration === 'ga') {
-    throw new ConfigError('ACS_API_VERSION', `${config.acsApiVersion} (GA) needs the GA client, which this build does not have yet; set ACS_API_VERSION=2021-06-15-preview with the emulator`);
-  }
   const store = await openStore(config.database, clock.now);
   const servers: http.Server[] = [];
 
@@ -112,18 +110,37 @@ export async function startService(config: Config, options: { logger: Logger; cl
 
   const metrics = createMetrics({ store, clock });
   const recordOnTimeline = timelineRecorder(store);
-  const client = createCallAutomationClient({
-    endpoint: acs.endpoint,
-    accessKey: acs.accessKey,
-    apiVersion: config.acsApiVersion,
-    retry: { maxRetries: config.acsMaxRetries },
-    clock,
-    logger: logger.child({ component: 'client' }),
-    recorder: async (record) => {
-      metrics.followUp(record);
-      await recordOnTimeline(record);
-    },
-  });
+  const recorder = async (record: RequestRecord) => {
+    metrics.followUp(record);
+    await recordOnTimeline(record);
+  };
+  // The one place the generation picks the follow-up client; workflows see the port only.
+  const seedClient =
+    config.acsGeneration === 'preview'
+      ? createCallAutomationClient({
+          endpoint: acs.endpoint,
+          accessKey: acs.accessKey,
+          apiVersion: config.acsApiVersion,
+          retry: { maxRetries: config.acsMaxRetries },
+          clock,
+          logger: logger.child({ component: 'client' }),
+          recorder,
+        })
+      : undefined;
+  // The SDK is loaded only for the GA generation: it costs a noticeable part of a seed service's start-up.
+  const ga = seedClient ? undefined : { ...(await import('./client/ga/ga-client')), ...(await import('./client/ga/port')) };
+  const client: CallAutomationPort = seedClient
+    ? previewPort(seedClient)
+    : ga!.gaPort(
+        ga!.createGaClient({
+          connectionString: formatConnectionString(acs),
+          apiVersion: config.acsApiVersion,
+          maxRetries: config.acsMaxRetries,
+          clock,
+          logger: logger.child({ component: 'client' }),
+          recorder,
+        }),
+      );
 
   // Known once the server listens when PUBLIC_BASE_URL is unset and PORT is 0 (tests).
   let publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
@@ -199,7 +216,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
         await emulator?.close();
         await Promise.all(servers.slice(1).map((s) => closeServer(s, 1000)));
-        client.close();
+        seedClient?.close();
         await store.close();
         logger.info('callhook stopped');
       })()),

@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { AuthError } from '../errors';
 
 export interface GaJwtExpectations {
@@ -24,7 +24,11 @@ export function bearerToken(header: unknown): string {
   return match[1];
 }
 
-function reason(err: unknown): string {
+// jose is loaded on the first GA callback, not at start-up: a seed-only service should not pay for it
+// when it restarts (the service's callback retries are waiting).
+const loadJose = () => import('jose');
+
+function reason(joseErrors: Awaited<ReturnType<typeof loadJose>>['errors'], err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'the callback JWT has expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return `the callback JWT's "${err.claim}" claim is wrong`;
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'the callback JWT signature does not verify';
@@ -40,6 +44,7 @@ function reason(err: unknown): string {
  * key set could not be fetched) pass through unchanged.
  */
 export async function verifyGaJwt(token: string, keys: JWTVerifyGetKey, expect: GaJwtExpectations): Promise<Record<string, unknown>> {
+  const { errors: joseErrors, jwtVerify } = await loadJose();
   try {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: ['RS256'],
@@ -51,7 +56,7 @@ export async function verifyGaJwt(token: string, keys: JWTVerifyGetKey, expect: 
     });
     return payload;
   } catch (err) {
-    if (err instanceof joseErrors.JOSEError) throw new AuthError(reason(err), 'invalid_callback_jwt');
+    if (err instanceof joseErrors.JOSEError) throw new AuthError(reason(joseErrors, err), 'invalid_callback_jwt');
     throw err;
   }
 }

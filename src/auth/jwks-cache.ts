@@ -1,4 +1,4 @@
-import { errors as joseErrors, importJWK, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import type { JWK, JWTVerifyGetKey, KeyLike } from 'jose';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -53,6 +53,7 @@ export function createJwksCache(options: JwksCacheOptions) {
     if (typeof metadata.jwks_uri !== 'string') throw new Error('the OpenID metadata names no jwks_uri');
     const jwks = await getJson(metadata.jwks_uri);
     if (!Array.isArray(jwks.keys)) throw new Error('the JWKS has no keys array');
+    const { importJWK } = await import('jose');
     const next = new Map<string, KeyLike | Uint8Array>();
     for (const jwk of jwks.keys as JWK[]) {
       if (!jwk || typeof jwk.kid !== 'string' || jwk.kty !== 'RSA') continue;
@@ -77,6 +78,7 @@ export function createJwksCache(options: JwksCacheOptions) {
   }
 
   const getKey: JWTVerifyGetKey = async (header) => {
+    const { errors: joseErrors } = await import('jose');
     const kid = header.kid;
     if (typeof kid !== 'string') throw new joseErrors.JWKSNoMatchingKey();
     const known = keys.get(kid);

@@ -1,7 +1,6 @@
 import { isCallAutomationError } from '../client';
 import type { HandlerContext } from '../dispatch/context';
 import { deterministicUuid } from '../ids';
-import { parseRawId } from '../identifiers';
 import { decideOutcome, Outcome } from './outcomes';
 import { MAX_CALL_SECONDS, type KeyAction, type ReminderSettings } from './reminder-settings';
 import type { Workflow } from './workflow';
@@ -85,7 +84,7 @@ async function onEstablished(ctx: HandlerContext): Promise<void> {
   const playContext = s.operationContext ?? `play:${ctx.call.id}`;
   await save(ctx, { phase: 'playing', establishedAt: ctx.clock.now(), playContext });
   const played = await request(ctx, 'playing the message', () =>
-    ctx.client.playAudio(leg(ctx), { audioFileUri: s.audioFileUri, loop: true, operationContext: playContext }, opts(ctx, 'play')),
+    ctx.client.startPrompt(leg(ctx), { audioUri: s.audioFileUri, loop: true, operationContext: playContext, listenTo: ctx.call.target as string }, opts(ctx, 'play')),
   );
   if (!played) return;
   await ctx.store.timers.schedule({
@@ -154,16 +153,10 @@ async function inviteAgent(ctx: HandlerContext): Promise<void> {
   // The workflow state is rewound on a re-run, so `attempt` and the request id it names are the same again.
   if (!s.agentTarget) return finish(ctx, 'agent-unavailable', 'no AGENT_TARGET is configured');
   await save(ctx, { phase: 'connecting-agent', inviteAttempts: attempt });
-  const agent = parseRawId(s.agentTarget);
-  const alternate = ctx.settings.alternateCallerId;
   await request(ctx, 'inviting the agent', () =>
-    ctx.client.inviteParticipant(
+    ctx.client.addParticipant(
       leg(ctx),
-      {
-        participants: [agent.wire],
-        operationContext: `invite:${ctx.call.id}:${attempt}`,
-        ...(agent.kind === 'phoneNumber' && alternate ? { alternateCallerId: { value: alternate } } : {}),
-      },
+      { target: s.agentTarget as string, callerId: ctx.settings.alternateCallerId, operationContext: `invite:${ctx.call.id}:${attempt}` },
       opts(ctx, `invite-${attempt}`),
     ),
   );
@@ -172,7 +165,7 @@ async function inviteAgent(ctx: HandlerContext): Promise<void> {
 const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
   agent: async (ctx) => {
     const cancelled = await request(ctx, 'stopping the message', () =>
-      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+      ctx.client.stopMedia(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
     );
     if (!cancelled) return;
     await ctx.store.timers.schedule({
@@ -186,7 +179,7 @@ const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
   acknowledge: async (ctx) => {
     await decideOutcome(ctx, 'answered-acknowledged', 'the callee acknowledged');
     const cancelled = await request(ctx, 'stopping the message', () =>
-      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+      ctx.client.stopMedia(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
     );
     if (cancelled) await hangUp(ctx);
   },

@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { generateKeyPair } from 'jose';
 import request from 'supertest';
 import type { Store } from '../../src/store';
+import { FakeIssuer, startIssuer } from '../helpers/ga-issuer';
 import { createManualClock } from '../helpers/manual-clock';
 import { startTestService, TestService } from '../helpers/service';
 import { callbackPath } from '../helpers/tokens';
@@ -21,65 +19,6 @@ const gaFixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, 
 
 const AUDIENCE = '6d2f1a3b-0000-4c4c-9a9a-1234567890ab';
 
-interface FakeIssuer {
-  url: string;
-  sign(claims?: { iss?: string; aud?: string; expSeconds?: number; kid?: string; key?: KeyLike }): Promise<string>;
-  addKey(kid: string): Promise<KeyLike>;
-  jwksFetches: () => number;
-  failing(on: boolean): void;
-  close(): Promise<void>;
-}
-
-async function startIssuer(now: () => number): Promise<FakeIssuer> {
-  const keys: Array<{ kid: string; jwk: Record<string, unknown> }> = [];
-  const privates = new Map<string, KeyLike>();
-  let fetches = 0;
-  let failing = false;
-  const app = express();
-  let url = '';
-  app.get('/calling/.well-known/acsopenidconfiguration', (_req, res) => {
-    if (failing) return void res.status(503).end();
-    res.json({ issuer: url, jwks_uri: `${url}/calling/keys` });
-  });
-  app.get('/calling/keys', (_req, res) => {
-    fetches += 1;
-    if (failing) return void res.status(503).end();
-    res.json({ keys: keys.map((k) => k.jwk) });
-  });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  async function addKey(kid: string): Promise<KeyLike> {
-    const { publicKey, privateKey } = await generateKeyPair('RS256');
-    keys.push({ kid, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } });
-    privates.set(kid, privateKey);
-    return privateKey;
-  }
-  await addKey('key-1');
-
-  return {
-    url,
-    addKey,
-    async sign(c = {}) {
-      const kid = c.kid ?? 'key-1';
-      const seconds = Math.floor(now() / 1000);
-      return new SignJWT({})
-        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-        .setIssuer(c.iss ?? url)
-        .setAudience(c.aud ?? AUDIENCE)
-        .setIssuedAt(seconds)
-        .setExpirationTime(seconds + (c.expSeconds ?? 300))
-        .sign(c.key ?? (privates.get(kid) as KeyLike));
-    },
-    jwksFetches: () => fetches,
-    failing: (on) => {
-      failing = on;
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('GA callbacks, checked against a GA issuer with its own key', () => {
   let t: TestService;
   let issuer: FakeIssuer;
@@ -93,7 +32,7 @@ describe('GA callbacks, checked against a GA issuer with its own key', () => {
   };
 
   beforeAll(async () => {
-    issuer = await startIssuer(() => manual.clock.now());
+    issuer = await startIssuer(() => manual.clock.now(), AUDIENCE);
     t = await startTestService('sqlite', { DISPATCH_CONCURRENCY: '0', ACS_CALLBACK_ISSUER: issuer.url, ACS_RESOURCE_ID: AUDIENCE }, undefined, manual.clock);
     store = t.service.store;
     await store.calls.insert({ id: 'ga-1', kind: 'call', flow: 'reminder', settings: {}, state: 'establishing' });
