@@ -1,20 +1,30 @@
-import type { HandlerContext } from '../src/dispatch/context';
+import type { Handler, HandlerContext } from '../src/dispatch/context';
+import type { DomainEventKind, DomainEventOf } from '../src/events/domain';
 import { HandlerRegistry } from '../src/dispatch/registry';
-import { TIMER_EVENT_TYPE } from '../src/store/timers';
-import { onCallLegStateChanged } from './call-leg-state-changed';
-import { onDtmfReceived } from './dtmf-received';
-import { onInviteParticipantResult } from './invite-participant-result';
-import { onParticipantsUpdated } from './participants-updated';
-import { onPlayAudioResult } from './play-audio-result';
-import { onTimerFired } from './timer-fired';
+import { onCallState } from './call-state';
+import { onKeyPressed } from './key-pressed';
+import { onParticipantResult } from './participant-result';
+import { onPlayback } from './playback';
+import { onRoster } from './roster';
+import { onTimer } from './timer';
+
+/** One handler per domain event kind; the compiler refuses a kind without one. */
+const HANDLERS = {
+  'call-state': onCallState,
+  'key-pressed': onKeyPressed,
+  'playback-started': onPlayback,
+  'playback-finished': onPlayback,
+  'playback-failed': onPlayback,
+  'playback-cancelled': onPlayback,
+  'participant-pending': onParticipantResult,
+  'participant-added': onParticipantResult,
+  'participant-failed': onParticipantResult,
+  roster: onRoster,
+  timer: onTimer,
+} satisfies { [K in DomainEventKind]: Handler<DomainEventOf<K>> };
 
 export function createHandlerRegistry(): HandlerRegistry<HandlerContext> {
-  return new HandlerRegistry<HandlerContext>()
-    .on('Microsoft.Communication.CallLegStateChanged', onCallLegStateChanged)
-    .on('Microsoft.Communication.DtmfReceived', onDtmfReceived)
-    .on('Microsoft.Communication.PlayAudioResult', onPlayAudioResult)
-    .on('Microsoft.Communication.InviteParticipantResult', onInviteParticipantResult)
-    .on('Microsoft.Communication.ParticipantsUpdated', onParticipantsUpdated)
-    .on(TIMER_EVENT_TYPE, onTimerFired)
-    .freeze();
+  const registry = new HandlerRegistry<HandlerContext>();
+  for (const [kind, handler] of Object.entries(HANDLERS)) registry.on(kind, handler as Handler<unknown>);
+  return registry.freeze();
 }

@@ -1,17 +1,17 @@
 import type { Handler, HandlerContext } from '../src/dispatch/context';
-import type { CallEventOf } from '../src/events/schemas';
-import type { EventType } from '../src/events/types';
+import type { DomainEvent } from '../src/events/domain';
 import { workflowFor } from '../src/workflows';
+import type { Workflow } from '../src/workflows/workflow';
 
 /**
  * Whether an event is about this call's own leg. The leg id is bound from the
  * create-call (or join) answer; an event for any other leg (a replayed sample,
  * a leg we did not start) is recorded and otherwise left alone.
  */
-export async function isOwnLeg(callLegId: string, ctx: HandlerContext): Promise<boolean> {
-  if (ctx.call.callLegId === callLegId) return true;
+export async function isOwnLeg(legId: string, ctx: HandlerContext): Promise<boolean> {
+  if (ctx.call.callLegId === legId) return true;
   if (ctx.call.callLegId === null) {
-    await ctx.updateCall({ callLegId });
+    await ctx.updateCall({ callLegId: legId });
     return true;
   }
   await ctx.store.timeline.append({
@@ -20,19 +20,20 @@ export async function isOwnLeg(callLegId: string, ctx: HandlerContext): Promise<
     kind: 'note',
     name: 'foreign_leg',
     status: 'ignored',
-    detail: { callLegId, ownCallLegId: ctx.call.callLegId },
+    detail: { legId, ownLegId: ctx.call.callLegId },
     dedupeKey: `foreign:${ctx.inbox.seq}`,
   });
   return false;
 }
 
-type WorkflowMethod = 'onDtmf' | 'onPlayAudioResult' | 'onInviteResult' | 'onParticipantsUpdated';
+type LegMethod = 'onKeyPressed' | 'onPlayback' | 'onParticipantResult' | 'onRoster';
+type EventOfMethod<M extends LegMethod> = Parameters<NonNullable<Workflow[M]>>[0];
 
 /** The common shape of a handler: events of our own leg go to the call's workflow. */
-export function toWorkflow<K extends EventType>(method: WorkflowMethod): Handler<CallEventOf<K>> {
+export function toWorkflow<M extends LegMethod>(method: M): Handler<EventOfMethod<M> & DomainEvent> {
   return async (event, ctx) => {
-    if (!(await isOwnLeg(event.data.CallLegId, ctx))) return;
-    const workflow = workflowFor(ctx.call.flow) as Record<WorkflowMethod, ((e: CallEventOf<K>, c: HandlerContext) => Promise<void>) | undefined> | undefined;
-    await workflow?.[method]?.(event, ctx);
+    if (event.legId === null || !(await isOwnLeg(event.legId, ctx))) return;
+    const fn = workflowFor(ctx.call.flow)?.[method] as ((e: EventOfMethod<M>, c: HandlerContext) => Promise<void>) | undefined;
+    await fn?.(event, ctx);
   };
 }

@@ -11,6 +11,7 @@ import { metricsRouter } from '../routes/metrics';
 import type { Clock } from './clock';
 import { webhooksRouter } from '../routes/webhooks';
 import { checkSubscription } from './webhooks/subscription';
+import type { GaCallbackAuth } from './auth/ga-callback-auth';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
@@ -38,6 +39,8 @@ export interface AppDeps {
   clock: Clock;
   /** Wakes the webhook deliverer (a delivery was queued again by hand). */
   onWebhookRetry?(): void;
+  /** Checks the JWT on GA callbacks. */
+  gaCallbackAuth: GaCallbackAuth;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => deps.metrics.callbackAnswered(res.statusCode));
     next();
   });
-  app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest }));
+  app.use('/api/callbacks', callbacksRouter({ callbackSecrets: config.callbackSecrets, limits, ingest: deps.ingest, gaAuth: deps.gaCallbackAuth }));
 
   const management = Router();
   management.use(

@@ -26,6 +26,13 @@ export interface Config {
   /** The real service, or undefined: then the emulator runs embedded and its address is known once it listens. */
   acs: AcsConnection | undefined;
   acsApiVersion: string;
+  /** Which API generation ACS_API_VERSION names: the seed's 2021 preview, or today's GA. */
+  acsGeneration: 'preview' | 'ga';
+  /**
+   * What a GA callback's JWT must say. `issuer` undefined: the emulator's own base
+   * URL, known once it listens (design.md: with the emulator both default to its values).
+   */
+  callbackJwt: { issuer: string | undefined; audience: string };
   /** Retries of a transient Call Automation failure before the follow-up is given up (outcome failed). */
   acsMaxRetries: number;
   sourceIdentity: string;
@@ -80,6 +87,14 @@ export interface WebhookConfig {
   retryBaseMs: number;
   progressIntervalMs: number;
 }
+
+/** The newest stable Call Automation version, the official JS SDK 1.6.0's default. */
+export const GA_API_VERSION = '2026-03-12';
+export const SEED_API_VERSION = '2021-06-15-preview';
+/** Who signs the real service's callbacks. */
+export const ACS_CALLBACK_ISSUER_DEFAULT = 'https://acscallautomation.communication.azure.com';
+/** The emulator's resource id unless EMULATOR_RESOURCE_ID says otherwise. */
+export const EMULATOR_RESOURCE_ID_DEFAULT = '00000000-0000-0000-0000-00000000ac5e';
 
 /** Well-known development values, used only with the embedded emulator or CALLHOOK_DEV=1. */
 export const DEV_DEFAULTS = {
@@ -177,8 +192,9 @@ const schema = z.object({
   ),
   ACS_CONNECTION_STRING: optional,
   ACS_API_VERSION: optional
-    .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/.test(v), 'must look like 2021-06-15-preview')
-    .transform((v) => v ?? '2021-06-15-preview'),
+    .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/.test(v), 'must look like 2026-03-12 or 2021-06-15-preview'),
+  ACS_RESOURCE_ID: optional.refine((v) => v === undefined || /^[A-Za-z0-9-]{1,100}$/.test(v), "must be the ACS resource's immutable id (a GUID)"),
+  ACS_CALLBACK_ISSUER: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')).optional()),
   ACS_MAX_RETRIES: int(0, 10, 3),
   SOURCE_IDENTITY: rawId('an 8:acs:… raw id').refine(
     (v) => v === undefined || v.startsWith('8:acs:'),
@@ -310,6 +326,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // with the public dev key and secret. Only the embedded emulator, or an explicit CALLHOOK_DEV=1.
   const devDefaults = acs === undefined || e.CALLHOOK_DEV;
 
+  // design.md: unset, the seed generation with the emulator, today's GA anywhere else.
+  const acsApiVersion = e.ACS_API_VERSION ?? (usesEmulator ? SEED_API_VERSION : GA_API_VERSION);
+  const acsGeneration = acsApiVersion.includes('-preview') ? 'preview' : 'ga';
+  if (acsGeneration === 'preview' && !usesEmulator) {
+    throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the retired preview API, which the real service no longer serves; use ${GA_API_VERSION} (or leave it unset)`);
+  }
+  if (acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined) {
+    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
+  }
+  const callbackJwt = {
+    issuer: e.ACS_CALLBACK_ISSUER ?? (usesEmulator ? undefined : ACS_CALLBACK_ISSUER_DEFAULT),
+    audience: e.ACS_RESOURCE_ID ?? e.EMULATOR_RESOURCE_ID ?? EMULATOR_RESOURCE_ID_DEFAULT,
+  };
+
   const port = e.PORT;
   const publicBaseUrl = e.PUBLIC_BASE_URL;
   // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
@@ -330,7 +360,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     publicBaseUrl,
     acs,
-    acsApiVersion: e.ACS_API_VERSION,
+    acsApiVersion,
+    acsGeneration,
+    callbackJwt,
     acsMaxRetries: e.ACS_MAX_RETRIES,
     sourceIdentity: required('SOURCE_IDENTITY', e.SOURCE_IDENTITY, DEV_DEFAULTS.sourceIdentity),
     alternateCallerId: e.ALTERNATE_CALLER_ID ?? (devDefaults ? DEV_DEFAULTS.alternateCallerId : undefined),

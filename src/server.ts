@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { createHandlerRegistry } from '../handlers';
 import { createApp } from './app';
 import { callbackUri } from './auth/callback-token';
-import { createCallAutomationClient, RequestRecord } from './client';
+import { createJwksCache } from './auth/jwks-cache';
+import { createCallAutomationClient, formatConnectionString, RequestRecord } from './client';
+import type { CallAutomationPort } from './client/port';
+import { previewPort } from './client/preview/port';
 import { Clock, systemClock } from './clock';
 import { Config, DEV_DEFAULTS, loadConfig } from './config';
 import { checkEmulatorCanReach } from './emulator-reach';
@@ -122,20 +125,47 @@ export async function startService(config: Config, options: { logger: Logger; cl
     logger.info({ emulatorUrl }, 'no ACS_CONNECTION_STRING: calls go to the embedded Call Automation emulator');
   }
 
+  // With the emulator the callback JWT issuer defaults to the emulator's own base URL.
+  const jwtIssuer = config.callbackJwt.issuer ?? new URL(acs.endpoint).origin;
+  const jwks = createJwksCache({ issuer: jwtIssuer, clock, logger: logger.child({ component: 'jwks' }) });
+  logger.info(
+    { generation: config.acsGeneration, apiVersion: config.acsApiVersion, callbackIssuer: jwtIssuer, callbackAudience: config.callbackJwt.audience },
+    `Call Automation ${({ ga: 'GA', preview: 'seed preview' } as const)[config.acsGeneration]} API, api-version ${config.acsApiVersion}`,
+  );
+
   const metrics = createMetrics({ store, clock });
   const recordOnTimeline = timelineRecorder(store);
-  const client = createCallAutomationClient({
-    endpoint: acs.endpoint,
-    accessKey: acs.accessKey,
-    apiVersion: config.acsApiVersion,
-    retry: { maxRetries: config.acsMaxRetries },
-    clock,
-    logger: logger.child({ component: 'client' }),
-    recorder: async (record) => {
-      metrics.followUp(record);
-      await recordOnTimeline(record);
-    },
-  });
+  const recorder = async (record: RequestRecord) => {
+    metrics.followUp(record);
+    await recordOnTimeline(record);
+  };
+  // The one place the generation picks the follow-up client; workflows see the port only.
+  const seedClient =
+    config.acsGeneration === 'preview'
+      ? createCallAutomationClient({
+          endpoint: acs.endpoint,
+          accessKey: acs.accessKey,
+          apiVersion: config.acsApiVersion,
+          retry: { maxRetries: config.acsMaxRetries },
+          clock,
+          logger: logger.child({ component: 'client' }),
+          recorder,
+        })
+      : undefined;
+  // The SDK is loaded only for the GA generation: it costs a noticeable part of a seed service's start-up.
+  const ga = seedClient ? undefined : { ...(await import('./client/ga/ga-client')), ...(await import('./client/ga/port')) };
+  const client: CallAutomationPort = seedClient
+    ? previewPort(seedClient)
+    : ga!.gaPort(
+        ga!.createGaClient({
+          connectionString: formatConnectionString(acs),
+          apiVersion: config.acsApiVersion,
+          maxRetries: config.acsMaxRetries,
+          clock,
+          logger: logger.child({ component: 'client' }),
+          recorder,
+        }),
+      );
 
   // Known once the server listens when PUBLIC_BASE_URL is unset and PORT is 0 (tests).
   let publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
@@ -200,6 +230,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     onCampaignChange: () => dialer.wake(),
     clock,
     onWebhookRetry: () => deliverer?.wake(),
+    gaCallbackAuth: { issuer: () => jwtIssuer, audience: config.callbackJwt.audience, keys: jwks.getKey, clock },
   });
   const server = createLimitedServer(config.http, app);
   server.on('clientError', answerClientError);
@@ -207,7 +238,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     clearInterval(resumer);
     await Promise.all(servers.map((s) => closeServer(s, 0)));
     await emulator?.close();
-    client.close();
+    seedClient?.close();
     await store.close();
     throw listenStartupError(err, 'PORT', config.port);
   });
@@ -247,7 +278,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         await deliverer?.stop(left());
         await emulator?.close();
         await Promise.all(servers.slice(1).map((s) => closeServer(s, left())));
-        client.close();
+        seedClient?.close();
         await store.close();
         logger.info('callhook stopped');
       })()),

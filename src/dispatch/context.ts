@@ -1,4 +1,4 @@
-import type { CallAutomationClient } from '../client';
+import type { CallAutomationPort } from '../client/port';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { CallPatch, CallRecord, Store } from '../store';
@@ -28,7 +28,7 @@ export interface HandlerContext {
   call: CallRecord;
   inbox: InboxEvent;
   store: Store;
-  client: CallAutomationClient;
+  client: CallAutomationPort;
   clock: Clock;
   logger: Logger;
   settings: WorkflowSettings;

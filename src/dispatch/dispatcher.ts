@@ -3,6 +3,7 @@ import { deterministicUuid } from '../ids';
 import type { Logger } from '../logger';
 import type { CallRecord, Store } from '../store';
 import type { InboxEvent } from '../store/inbox';
+import { toDomainEvent } from '../events/to-domain';
 import type { HandlerContext } from './context';
 import type { HandlerRegistry } from './registry';
 import { remember, rewind } from './workflow-state';
@@ -114,7 +115,8 @@ export function createDispatcher(options: DispatcherOptions) {
     const started = clock.now();
     const call = (await store.calls.get(event.callId)) as CallRecord;
     const log = logger.child({ callId: call.id, callLegId: call.callLegId ?? event.callLegId ?? undefined, eventType: event.eventType, seq: event.seq });
-    const handler = event.known ? registry.get(event.eventType) : undefined;
+    const domain = toDomainEvent(event);
+    const handler = domain ? registry.get(domain.kind) : undefined;
 
     await store.timeline.append({
       callId: call.id,
@@ -149,7 +151,7 @@ export function createDispatcher(options: DispatcherOptions) {
       },
     };
     try {
-      await handler(event.body, ctx);
+      await handler(domain, ctx);
       await store.inbox.finish(event.seq, 'handled', clock.now());
       return report(event, 'handled', started);
     } catch (err) {

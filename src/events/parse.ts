@@ -4,10 +4,16 @@ import { contentHash } from './canonical-json';
 import { eventInstant } from './event-time';
 import { knownEventSchemas, unknownEventSchema } from './schemas';
 import { isKnownEventType } from './types';
+import { gaKnownEventSchemas, gaUnknownEventSchema } from './ga/schemas';
+import { isKnownGaEventType, looksLikeCloudEvent } from './ga/types';
 
 export const MAX_EVENTS_PER_BODY = 5000;
 
+/** Which API generation's envelope the event came in: the seed's Event Grid style, or GA's CloudEvents. */
+export type Generation = 'preview' | 'ga';
+
 export interface ParsedEvent {
+  generation: Generation;
   known: boolean;
   eventType: string;
   callLegId: string | null;
@@ -40,6 +46,7 @@ function parseOne(raw: unknown, prefix: (string | number)[]): ParsedEvent {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw invalid([{ field: fieldName(prefix, []) || '(body)', message: 'must be an event object' }]);
   }
+  if (looksLikeCloudEvent(raw)) return parseCloudEvent(raw as Record<string, unknown>, prefix);
   const eventType = (raw as Record<string, unknown>).eventType;
   const known = typeof eventType === 'string' && isKnownEventType(eventType);
   const schema = known ? knownEventSchemas[eventType] : unknownEventSchema;
@@ -50,6 +57,7 @@ function parseOne(raw: unknown, prefix: (string | number)[]): ParsedEvent {
   const legFromData = data && typeof data === 'object' && typeof data.CallLegId === 'string' ? data.CallLegId : null;
   const legFromSubject = /^callLeg\/([^/]+)\//.exec(event.subject)?.[1] ?? null;
   return {
+    generation: 'preview',
     known,
     eventType: event.eventType,
     callLegId: legFromData ?? legFromSubject,
@@ -57,6 +65,20 @@ function parseOne(raw: unknown, prefix: (string | number)[]): ParsedEvent {
     dedupeKey: event.id ? `id:${event.id}` : `sha256:${contentHash(event)}`,
     event,
   };
+}
+
+/** A GA CloudEvent: deduplicated by its `id`, bound to its leg by `data.callConnectionId`. */
+function parseCloudEvent(raw: Record<string, unknown>, prefix: (string | number)[]): ParsedEvent {
+  const type = raw.type;
+  const known = typeof type === 'string' && isKnownGaEventType(type);
+  const schema = known ? gaKnownEventSchemas[type] : gaUnknownEventSchema;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw invalid(problems(result.error, prefix));
+  const event = raw as Record<string, unknown> & { id: string; type: string; time: string };
+  const data = event.data as Record<string, unknown> | null;
+  const leg = data && typeof data === 'object' && typeof data.callConnectionId === 'string' ? data.callConnectionId : null;
+  const { ms, tick } = eventInstant(event.time);
+  return { generation: 'ga', known, eventType: event.type, callLegId: leg, eventTimeMs: ms, eventTick: tick, dedupeKey: `id:${event.id}`, event };
 }
 
 function invalid(details: FieldProblem[]): ValidationError {

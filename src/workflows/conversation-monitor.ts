@@ -1,5 +1,4 @@
-import { compareInstants, EventInstant, eventInstant } from '../events/event-time';
-import type { CallEventOf } from '../events/schemas';
+import { compareInstants, EventInstant } from '../events/event-time';
 import type { RosterAction } from '../store/roster';
 import type { Workflow } from './workflow';
 
@@ -8,6 +7,13 @@ interface MonitorState {
   rosterAt?: EventInstant;
   /** Our leg left the conversation: the roster was emptied then, and later snapshots are stale. */
   ended?: boolean;
+  /** GA's sequenceNumber of the newest roster applied: it orders snapshots better than their times. */
+  rosterSequence?: number;
+}
+
+function isStale(event: { at: EventInstant; sequenceNumber: number | null }, state: MonitorState): boolean {
+  if (event.sequenceNumber !== null && state.rosterSequence !== undefined) return event.sequenceNumber < state.rosterSequence;
+  return state.rosterAt !== undefined && compareInstants(event.at, state.rosterAt) < 0;
 }
 
 /**
@@ -16,16 +22,16 @@ interface MonitorState {
  * The change is computed against the stored roster, so a re-run changes nothing.
  */
 export const conversationMonitorWorkflow: Workflow = {
-  async onParticipantsUpdated(event: CallEventOf<'Microsoft.Communication.ParticipantsUpdated'>, ctx) {
-    const instant = eventInstant(event.eventTime);
+  async onRoster(event, ctx) {
+    const instant = event.at;
     const at = instant.ms;
     const state = ctx.call.workflow as MonitorState;
     if (state.ended) {
-      ctx.logger.info({ eventTime: event.eventTime }, 'roster snapshot after the conversation ended ignored');
+      ctx.logger.info({ at: instant.ms }, 'roster snapshot after the conversation ended ignored');
       return;
     }
-    if (state.rosterAt !== undefined && compareInstants(instant, state.rosterAt) < 0) {
-      ctx.logger.info({ eventTime: event.eventTime }, 'older roster snapshot ignored');
+    if (isStale(event, state)) {
+      ctx.logger.info({ at: instant.ms, sequenceNumber: event.sequenceNumber }, 'older roster snapshot ignored');
       return;
     }
     const callId = ctx.call.id;
@@ -33,16 +39,16 @@ export const conversationMonitorWorkflow: Workflow = {
       const current = new Map((await r.roster.current(callId)).map((p) => [p.participantId, p]));
       const seen = new Set<string>();
       const log: Array<[RosterAction, { participantId: string; rawId: string; isMuted: boolean }]> = [];
-      for (const p of event.data.Participants) {
-        const participant = { participantId: p.ParticipantId, rawId: p.Identifier.RawId, isMuted: p.IsMuted };
-        seen.add(p.ParticipantId);
-        const before = current.get(p.ParticipantId);
+      for (const p of event.participants) {
+        const participant = { participantId: p.participantId, rawId: p.rawId, isMuted: p.isMuted };
+        seen.add(p.participantId);
+        const before = current.get(p.participantId);
         if (!before) {
           await r.roster.join(callId, { ...participant, joinedAt: at });
           log.push(['joined', participant]);
-        } else if (before.isMuted !== p.IsMuted) {
-          await r.roster.setMuted(callId, p.ParticipantId, p.IsMuted);
-          log.push([p.IsMuted ? 'muted' : 'unmuted', participant]);
+        } else if (before.isMuted !== p.isMuted) {
+          await r.roster.setMuted(callId, p.participantId, p.isMuted);
+          log.push([p.isMuted ? 'muted' : 'unmuted', participant]);
         }
       }
       for (const before of current.values()) {
@@ -53,18 +59,18 @@ export const conversationMonitorWorkflow: Workflow = {
       for (const [action, participant] of log) await r.roster.record(callId, at, action, participant);
       return log.length;
     });
-    await ctx.saveWorkflow({ rosterAt: instant });
+    await ctx.saveWorkflow({ rosterAt: instant, ...(event.sequenceNumber !== null ? { rosterSequence: event.sequenceNumber } : {}) });
     if (changes) ctx.logger.info({ changes }, 'roster updated');
   },
 
   /**
    * Once our leg is gone (the conversation ended, or we were removed) nobody
    * tells us about the roster any more; a roster still listing people would
-   * claim they are on the call. Everyone leaves at the event's time.
+   * claim they are on the call. Everyone leaves when we learn it (call-state events carry no time of their own in the domain vocabulary).
    */
   async onStateChanged(event, ctx) {
-    if (event.data.CallState !== 'Terminated' || (ctx.call.workflow as MonitorState).ended) return;
-    const at = eventInstant(event.eventTime).ms;
+    if (event.state !== 'disconnected' || (ctx.call.workflow as MonitorState).ended) return;
+    const at = ctx.clock.now();
     const callId = ctx.call.id;
     const left = await ctx.store.tx(async (r) => {
       const current = await r.roster.current(callId);

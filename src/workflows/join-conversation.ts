@@ -7,14 +7,9 @@ import { CREATE_LEASE_MS, PlaceCallDeps } from './place-call';
 /** Sends (or re-sends, after a crash: same Repeatability-Request-ID) the join request of a stored monitor. */
 export async function sendJoin(deps: PlaceCallDeps, call: CallRecord): Promise<CallRecord> {
   try {
-    const { callLegId } = await deps.client.joinConversation(
+    const { legId: callLegId } = await deps.client.join(
       call.conversationId as string,
-      {
-        source: { communicationUser: { id: deps.settings.sourceIdentity } },
-        callbackUri: deps.settings.callbackUriFor(call.id),
-        requestedModalities: ['audio'],
-        requestedCallEvents: ['participantsUpdated'],
-      },
+      { sourceIdentity: deps.settings.sourceIdentity, callbackUri: deps.settings.callbackUriFor(call.id) },
       { callId: call.id, requestId: deterministicUuid(call.id, 'join') },
     );
     const joined = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);

@@ -1,5 +1,5 @@
-import { CallAutomationClient, isCallAutomationError } from '../client';
-import type { CallEventSubscription } from '../client/types';
+import { isCallAutomationError } from '../client';
+import type { CallAutomationPort } from '../client/port';
 import type { Clock } from '../clock';
 import type { WorkflowSettings } from '../dispatch/context';
 import { UpstreamError } from '../errors';
@@ -11,14 +11,12 @@ import { closeCampaignAttempt } from './campaign-attempt';
 import { scheduleWatchdog } from './reminder';
 import { ANSWER_WATCHDOG_SECONDS, type ReminderSettings } from './reminder-settings';
 
-export const REQUESTED_CALL_EVENTS: CallEventSubscription[] = ['dtmfReceived', 'participantsUpdated'];
-
 /** Longer than the client's worst case (every retry timing out), so a live creator is never overtaken. */
 export const CREATE_LEASE_MS = 120_000;
 
 export interface PlaceCallDeps {
   store: Store;
-  client: CallAutomationClient;
+  client: CallAutomationPort;
   clock: Clock;
   settings: WorkflowSettings;
   /** This process's lease owner name (shared with its dispatcher). */
@@ -38,19 +36,15 @@ function upstreamDetails(err: unknown) {
  * crash is applied once by the service and answers with the same call leg.
  */
 export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Promise<CallRecord> {
-  const target = parseRawId(call.target as string);
   const settings = call.settings as unknown as ReminderSettings;
-  const alternate = deps.settings.alternateCallerId;
   try {
-    const { callLegId } = await deps.client.createCall(
+    const { legId: callLegId } = await deps.client.createCall(
       {
-        source: { communicationUser: { id: deps.settings.sourceIdentity } },
-        targets: [target.wire],
-        ...(settings.subject ? { subject: settings.subject } : {}),
+        target: call.target as string,
+        sourceIdentity: deps.settings.sourceIdentity,
+        callerId: deps.settings.alternateCallerId,
+        subject: settings.subject ?? undefined,
         callbackUri: deps.settings.callbackUriFor(call.id),
-        requestedModalities: ['audio'],
-        requestedCallEvents: REQUESTED_CALL_EVENTS,
-        ...(target.kind === 'phoneNumber' && alternate ? { alternateCallerId: { value: alternate } } : {}),
       },
       { callId: call.id, requestId: deterministicUuid(call.id, 'create-call') },
     );

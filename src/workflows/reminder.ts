@@ -1,10 +1,6 @@
 import { isCallAutomationError } from '../client';
 import type { HandlerContext } from '../dispatch/context';
-import type { CallEventOf } from '../events/schemas';
-import { keyOfTone } from '../events/types';
 import { deterministicUuid } from '../ids';
-import { parseRawId } from '../identifiers';
-import type { TimerBody } from '../store/timers';
 import { closeGoneCall, isCallGone } from './call-gone';
 import { decideOutcome, Outcome } from './outcomes';
 import { MAX_CALL_SECONDS, type KeyAction, type ReminderSettings } from './reminder-settings';
@@ -25,8 +21,6 @@ const INVITE_TIMEOUT = 'invite-timeout';
 const WATCHDOG = 'watchdog';
 /** After a watchdog's hang-up, how long to wait for Terminated before closing the call here. */
 const HANGUP_GRACE_SECONDS = 60;
-/** ResultInfo of a playback stopped by CancelMediaProcessing: expected, not an error. */
-const CANCELLED = { code: 400, subcode: 8508 };
 
 const state = (ctx: HandlerContext) => ctx.call.workflow as ReminderState;
 const settings = (ctx: HandlerContext) => ctx.call.settings as unknown as ReminderSettings;
@@ -94,7 +88,7 @@ async function onEstablished(ctx: HandlerContext): Promise<void> {
   const playContext = s.operationContext ?? `play:${ctx.call.id}`;
   await save(ctx, { phase: 'playing', establishedAt: ctx.clock.now(), playContext });
   const played = await request(ctx, 'playing the message', () =>
-    ctx.client.playAudio(leg(ctx), { audioFileUri: s.audioFileUri, loop: true, operationContext: playContext }, opts(ctx, 'play')),
+    ctx.client.startPrompt(leg(ctx), { audioUri: s.audioFileUri, loop: true, operationContext: playContext, listenTo: ctx.call.target as string }, opts(ctx, 'play')),
   );
   if (!played) return;
   await ctx.store.timers.schedule({
@@ -163,16 +157,10 @@ async function inviteAgent(ctx: HandlerContext): Promise<void> {
   // The workflow state is rewound on a re-run, so `attempt` and the request id it names are the same again.
   if (!s.agentTarget) return finish(ctx, 'agent-unavailable', 'no AGENT_TARGET is configured');
   await save(ctx, { phase: 'connecting-agent', inviteAttempts: attempt });
-  const agent = parseRawId(s.agentTarget);
-  const alternate = ctx.settings.alternateCallerId;
   await request(ctx, 'inviting the agent', () =>
-    ctx.client.inviteParticipant(
+    ctx.client.addParticipant(
       leg(ctx),
-      {
-        participants: [agent.wire],
-        operationContext: `invite:${ctx.call.id}:${attempt}`,
-        ...(agent.kind === 'phoneNumber' && alternate ? { alternateCallerId: { value: alternate } } : {}),
-      },
+      { target: s.agentTarget as string, callerId: ctx.settings.alternateCallerId, operationContext: `invite:${ctx.call.id}:${attempt}` },
       opts(ctx, `invite-${attempt}`),
     ),
   );
@@ -181,7 +169,7 @@ async function inviteAgent(ctx: HandlerContext): Promise<void> {
 const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
   agent: async (ctx) => {
     const cancelled = await request(ctx, 'stopping the message', () =>
-      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+      ctx.client.stopMedia(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
     );
     if (!cancelled) return;
     await ctx.store.timers.schedule({
@@ -195,7 +183,7 @@ const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
   acknowledge: async (ctx) => {
     await decideOutcome(ctx, 'answered-acknowledged', 'the callee acknowledged');
     const cancelled = await request(ctx, 'stopping the message', () =>
-      ctx.client.cancelMediaProcessing(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
+      ctx.client.stopMedia(leg(ctx), { operationContext: `cancel:${ctx.call.id}` }, opts(ctx, 'cancel')),
     );
     if (cancelled) await hangUp(ctx);
   },
@@ -208,49 +196,47 @@ const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
  * comes in time. State lives on the call record, so each step is decided once.
  */
 export const reminderWorkflow: Workflow = {
-  async onStateChanged(event: CallEventOf<'Microsoft.Communication.CallLegStateChanged'>, ctx) {
-    if (event.data.CallState === 'Established') await onEstablished(ctx);
-    if (event.data.CallState === 'Terminated') await onTerminated(ctx);
+  async onStateChanged(event, ctx) {
+    if (event.state === 'connected') await onEstablished(ctx);
+    if (event.state === 'disconnected') await onTerminated(ctx);
   },
 
-  async onDtmf(event: CallEventOf<'Microsoft.Communication.DtmfReceived'>, ctx) {
+  async onKeyPressed(event, ctx) {
     // Only the first key while the message plays counts; later, duplicate or late keys change nothing.
     if (state(ctx).phase !== 'playing' || state(ctx).key !== undefined || ctx.call.state === 'terminated') return;
-    const key = keyOfTone(event.data.ToneInfo.Tone);
+    const key = event.key;
     await ctx.store.timers.cancel(ctx.call.id, NO_KEY, ctx.clock.now());
     await save(ctx, { key });
     await KEY_ACTIONS[settings(ctx).keyMap[key] ?? 'hangup'](ctx);
   },
 
-  async onPlayAudioResult(event: CallEventOf<'Microsoft.Communication.PlayAudioResult'>, ctx) {
+  // A cancelled playback is the one we stopped ourselves: expected, not an error.
+  async onPlayback(event, ctx) {
     const s = state(ctx);
-    if (event.data.OperationContext !== s.playContext) return;
-    const info = event.data.ResultInfo;
-    if (info.Code === CANCELLED.code && info.Subcode === CANCELLED.subcode) return;
-    if (event.data.Status === 'Failed' || info.Code >= 400) {
-      await decideOutcome(ctx, 'failed', 'the message could not be played', { code: info.Code, subcode: info.Subcode, message: info.Message ?? null });
-      await hangUp(ctx);
-    }
+    if (event.operationContext !== s.playContext || event.kind !== 'playback-failed') return;
+    const info = event.result;
+    await decideOutcome(ctx, 'failed', 'the message could not be played', { code: info?.code ?? null, subcode: info?.subCode ?? null, message: info?.message ?? null });
+    await hangUp(ctx);
   },
 
-  async onInviteResult(event: CallEventOf<'Microsoft.Communication.InviteParticipantResult'>, ctx) {
+  async onParticipantResult(event, ctx) {
     const s = state(ctx);
-    if (s.phase !== 'connecting-agent' || event.data.OperationContext !== `invite:${ctx.call.id}:${s.inviteAttempts}`) return;
-    if (event.data.Status === 'Completed') {
+    if (s.phase !== 'connecting-agent' || event.operationContext !== `invite:${ctx.call.id}:${s.inviteAttempts}`) return;
+    if (event.kind === 'participant-added') {
       await ctx.store.timers.cancel(ctx.call.id, INVITE_TIMEOUT, ctx.clock.now());
       await save(ctx, { phase: 'connected' });
       await decideOutcome(ctx, 'connected-to-agent', 'the agent joined the call');
       return;
     }
-    if (event.data.Status !== 'Failed') return;
+    if (event.kind !== 'participant-failed') return;
     if ((s.inviteAttempts ?? 0) <= settings(ctx).inviteRetries) await inviteAgent(ctx);
     else await finish(ctx, 'agent-unavailable', `the agent invite failed ${s.inviteAttempts} times`);
   },
 
-  async onTimer(timer: TimerBody, ctx) {
-    if (timer.kind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage);
+  async onTimer(timer, ctx) {
+    if (timer.timerKind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage);
     const s = state(ctx);
-    if (timer.kind === NO_KEY && s.phase === 'playing' && !s.key) await finish(ctx, 'no-response', `no key within ${settings(ctx).waitSeconds} s`);
-    if (timer.kind === INVITE_TIMEOUT && s.phase === 'connecting-agent') await finish(ctx, 'agent-unavailable', 'the agent did not answer in time');
+    if (timer.timerKind === NO_KEY && s.phase === 'playing' && !s.key) await finish(ctx, 'no-response', `no key within ${settings(ctx).waitSeconds} s`);
+    if (timer.timerKind === INVITE_TIMEOUT && s.phase === 'connecting-agent') await finish(ctx, 'agent-unavailable', 'the agent did not answer in time');
   },
 };

@@ -1,3 +1,0 @@
-import { toWorkflow } from './leg';
-
-export const onDtmfReceived = toWorkflow<'Microsoft.Communication.DtmfReceived'>('onDtmf');

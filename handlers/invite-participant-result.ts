@@ -1,3 +1,0 @@
-import { toWorkflow } from './leg';
-
-export const onInviteParticipantResult = toWorkflow<'Microsoft.Communication.InviteParticipantResult'>('onInviteResult');

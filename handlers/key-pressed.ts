@@ -1,0 +1,3 @@
+import { toWorkflow } from './leg';
+
+export const onKeyPressed = toWorkflow('onKeyPressed');

@@ -1,3 +1,0 @@
-import { toWorkflow } from './leg';
-
-export const onParticipantsUpdated = toWorkflow<'Microsoft.Communication.ParticipantsUpdated'>('onParticipantsUpdated');

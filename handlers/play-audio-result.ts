@@ -1,3 +1,0 @@
-import { toWorkflow } from './leg';
-
-export const onPlayAudioResult = toWorkflow<'Microsoft.Communication.PlayAudioResult'>('onPlayAudioResult');
