@@ -87,6 +87,8 @@ describe('Microsoft Entra ID: ACS_ENDPOINT with DefaultAzureCredential', () => {
     const create = got.body.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'createCall');
     expect(create.status).toBe('entra_id_sign_in_failed');
     expect(acs.seen.length).toBe(before);
+    // docs/ga.md: a failed sign-in is not retried (the SDK's retry strategies do not match it).
+    expect(identity.seen.filter((r) => r.headers['x-identity-header'] === 'not-the-identity-secret')).toHaveLength(1);
     expect(p.output.join('\n')).not.toContain('not-the-identity-secret');
   });
 });
