@@ -164,6 +164,14 @@ CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next
 `,
   },
   {
+    id: 6,
+    name: 'callback bytes stored per call',
+    // A running total, so bounding what one call's token may store costs no scan of its inbox rows.
+    sql: `
+ALTER TABLE calls ADD COLUMN callback_bytes BIGINT NOT NULL DEFAULT 0;
+`,
+  },
+  {
     id: 8,
     name: 'outbound webhook outbox',
     sql: `
