@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-
 # Build: compile TypeScript and the native SQLite driver, then drop dev dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -13,14 +11,16 @@ COPY handlers ./handlers
 RUN npm run build && npm prune --omit=dev
 
 # Run: production dependencies and compiled code only, as the unprivileged `node` user.
+# The code and dependencies stay owned by root, so the process cannot rewrite what it runs;
+# only /app/data (the SQLite database, backups) is the node user's.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./package.json
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 # The campaign report page's static files (served as they are, not compiled).
-COPY --from=build --chown=node:node /app/src/http/public ./src/http/public
+COPY --from=build /app/src/http/public ./src/http/public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

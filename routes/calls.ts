@@ -85,11 +85,16 @@ export function callsRouter(deps: CallsRouterDeps): Router {
     const id = String(req.params.id);
     const call = await deps.store.calls.get(id);
     if (!call) throw new NotFoundError(`no call with id "${id}"`, 'call_not_found');
-    const [timeline, timers] = await Promise.all([deps.store.timeline.list(id), deps.store.timers.pending(id)]);
+    const [timeline, timers, inbox] = await Promise.all([deps.store.timeline.list(id), deps.store.timers.pending(id), deps.store.inbox.list(id)]);
+    const bySeq = new Map(inbox.map((e) => [e.seq, e]));
     res.json({
       ...callView(call),
       timers: timers.map((t) => ({ kind: t.kind, dueAt: iso(t.dueAt) })),
-      timeline: timeline.map(({ seq: _seq, at, ...entry }) => ({ at: iso(at), ...entry })),
+      // `at` is when an event was handled; receivedAt when it arrived, eventTime when the service says it happened.
+      timeline: timeline.map(({ seq: _seq, inboxSeq, at, ...entry }) => {
+        const event = inboxSeq === null ? undefined : bySeq.get(inboxSeq);
+        return { at: iso(at), ...entry, ...(event && event.source === 'callback' ? { receivedAt: iso(event.receivedAt), eventTime: iso(event.eventTime) } : {}) };
+      }),
     });
   });
 

@@ -101,6 +101,10 @@ export function createApp(deps: AppDeps): Express {
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
   app.use('/api', management);
 
+  // Browsers ask for it on every page; a 404 there is noise in the console and the logs.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).set('Cache-Control', 'public, max-age=86400').end();
+  });
   app.use('/campaigns', campaignPageRouter());
   app.use(notFound);
   app.use(errorMiddleware);

@@ -60,6 +60,8 @@ export interface Config {
   /** Listen address; undefined listens on every interface. */
   host: string | undefined;
   webhooks: WebhookConfig;
+  /** Days after which ended calls and campaigns are deleted; 0 keeps everything. */
+  retentionDays: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -240,6 +242,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: int(100, 120_000, 10_000),
   WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000, 5_000),
   WEBHOOK_PROGRESS_SECONDS: int(1, 86_400, 10),
+  RETENTION_DAYS: int(0, 36_500, 30),
 });
 
 function parseSize(value: string | undefined, fallback: number): number {
@@ -368,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     devDefaults,
     host: e.HOST,
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
+    retentionDays: e.RETENTION_DAYS,
   };
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);

@@ -20,6 +20,7 @@ import { answerClientError } from './http/client-error';
 import { createLogger, Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createReadiness } from './readiness';
+import { createRetention } from './retention';
 import { openStore, Store } from './store';
 import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
@@ -216,6 +217,8 @@ export async function startService(config: Config, options: { logger: Logger; cl
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
   deliverer?.start();
+  const retention = createRetention({ store, clock, logger: logger.child({ component: 'retention' }), retentionDays: config.retentionDays });
+  retention.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));
   const url = `http://${reachableHost(config.host)}:${port}`;
   logger.info(
@@ -240,6 +243,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
         await closeServer(server, left());
         await dialer.stop(left());
         const drained = await dispatcher.stop(left());
+        await retention.stop();
         if (!drained) logger.warn('shutdown deadline passed with handlers still running; their events stay in the inbox');
         await deliverer?.stop(left());
         await emulator?.close();

@@ -1,6 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { HELP } from './help';
 import type { CampaignAction } from './api-client';
+import { loadConfig, type DatabaseConfig } from '../config';
 
 /** A mistake in the command line: the message is printed as is, with a pointer to --help. */
 export class UsageError extends Error {
@@ -38,7 +39,8 @@ export type Command =
   | { kind: 'status'; connection: Connection; id: string; json: boolean }
   | { kind: 'report'; connection: Connection; id: string; csv: boolean }
   | { kind: 'action'; connection: Connection; id: string; action: CampaignAction }
-  | { kind: 'webhooks-listen'; host: string; port: number; secrets: string[] };
+  | { kind: 'webhooks-listen'; host: string; port: number; secrets: string[] }
+  | { kind: 'backup'; file: string; database: DatabaseConfig };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -165,11 +167,20 @@ function webhooksCommand(sub: string | undefined, rest: string[], env: Record<st
 
 const ACTIONS: readonly string[] = ['pause', 'resume', 'cancel'] satisfies CampaignAction[];
 
+function parseBackup(args: string[], env: Record<string, string | undefined>): Command {
+  const { values, positionals } = parse(args, { help: { type: 'boolean', short: 'h' } }, 'callhook backup --help');
+  if (values.help) return { kind: 'help', text: HELP.backup };
+  if (positionals.length !== 1) throw new UsageError('backup needs exactly one file to write', 'callhook backup --help');
+  // Only DATABASE_URL matters here: the rest of the service's configuration need not be complete to copy its data.
+  return { kind: 'backup', file: positionals[0], database: loadConfig({ DATABASE_URL: env.DATABASE_URL }).database };
+}
+
 /** Turns the command line into one command; throws UsageError for anything it cannot make sense of. */
 export function parseCommand(argv: string[], env: Record<string, string | undefined>): Command {
   const [group, sub, ...rest] = argv;
   if (group === undefined || group === '--help' || group === '-h' || group === 'help') return { kind: 'help', text: HELP.top };
   if (group === 'webhooks') return webhooksCommand(sub, rest, env);
+  if (group === 'backup') return parseBackup(argv.slice(1), env);
   if (group !== 'campaign') throw new UsageError(`unknown command "${group}"`);
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return { kind: 'help', text: HELP.campaign };
 

@@ -1,6 +1,7 @@
 import { createApiClient } from './api-client';
 import { resolveApiKey } from './api-key';
 import type { Command, WatchOptions } from './args';
+import { BackupError, backupSqlite } from './backup';
 import { createProgress } from './progress';
 import { renderSummary } from './summary';
 import { inTermsOfTheCommandLine } from './upload-errors';
@@ -76,9 +77,21 @@ async function listen(command: Extract<Command, { kind: 'webhooks-listen' }>, io
   return 0;
 }
 
+async function runBackup(command: Extract<Command, { kind: 'backup' }>, io: CliIo): Promise<number> {
+  try {
+    const { pages, bytes } = await backupSqlite(command.database, command.file, (line) => io.stderr.write(`${line}\n`));
+    io.stdout.write(`backed up ${command.database.kind === 'sqlite' ? command.database.path : 'the database'} to ${command.file} (${pages} pages, ${(bytes / 1024 / 1024).toFixed(1)} MB, integrity ok)\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof BackupError) throw new InputError(err.message);
+    throw err;
+  }
+}
+
 /** Runs one parsed command; resolves to the exit status, throws ApiError/InputError for main to print. */
 export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io: CliIo): Promise<number> {
   if (command.kind === 'webhooks-listen') return listen(command, io);
+  if (command.kind === 'backup') return runBackup(command, io);
   const client = createApiClient({ baseUrl: command.connection.url, apiKey: await resolveApiKey(io, command.connection) });
   switch (command.kind) {
     case 'run': {

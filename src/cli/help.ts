@@ -26,6 +26,16 @@ Then start callhook with WEBHOOK_URL=http://127.0.0.1:4020/ and the same WEBHOOK
 
 export const HELP = {
   webhooks: HELP_WEBHOOKS,
+  backup: `Usage: callhook backup <file>
+
+Writes an online, consistent copy of the SQLite database that DATABASE_URL
+names (unset: ./data/callhook.db; /app/data/callhook.db in the image) to
+<file>, while the service keeps running. Never overwrites; checks the copy's
+integrity. For Postgres, use pg_dump (see docs/operations.md).
+
+Example (container):
+  docker exec callhook node dist/src/cli/main.js backup /app/data/backup-2026-12-02.db`,
+
   top: `Usage: callhook <command> [options]
 
 Commands:
@@ -35,6 +45,7 @@ Commands:
   campaign report <id> [--csv]     print the per-target report
   campaign pause|resume|cancel <id>
   webhooks listen [--port 4020]    print callhook's webhooks as they arrive, signatures verified
+  backup <file>                    online copy of the SQLite database (DATABASE_URL)
 
 Run "callhook campaign <command> --help" for a command's options.
 

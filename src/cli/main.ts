@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors';
 import { ApiError } from './api-client';
 import { parseCommand, UsageError } from './args';
 import { CliIo, InputError, runCommand } from './commands';
@@ -73,7 +74,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return await runCommand(command, io);
   } catch (err) {
     if (err instanceof UsageError) io.stderr.write(`callhook: ${err.message} (see ${err.helpCommand})\n`);
-    else if (err instanceof ApiError || err instanceof InputError) io.stderr.write(`callhook: ${err.message}\n`);
+    else if (err instanceof ApiError || err instanceof InputError || err instanceof ConfigError) io.stderr.write(`callhook: ${err.message}\n`);
     else io.stderr.write(`callhook: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;
   }

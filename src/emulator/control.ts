@@ -125,7 +125,10 @@ export function createControl({ ctx, faults, repeatability, requestLog }: Contro
       put(id: string, input: z.output<typeof conversationSchema>) {
         const existing = ctx.conversations.get(id);
         const c = existing ?? ctx.conversations.create(id, null);
-        replaceRoster(ctx, c, input.participants);
+        // Legs in the conversation (callhook's monitor among them) stay: a scripted roster is about the other people.
+        const legMembers = [...c.legIds].map((legId) => c.participants.get(ctx.legs.get(legId)?.ownParticipantId ?? ''));
+        const kept = legMembers.filter((m) => m !== undefined && !input.participants.some((p) => p.rawId === m.rawId));
+        replaceRoster(ctx, c, [...input.participants, ...kept.map((m) => ({ rawId: m!.rawId, isMuted: m!.isMuted }))]);
         return { created: !existing, conversation: conversationView(c) };
       },
       /** Ends the conversation: every leg in it is hung up by the far end. */

@@ -101,6 +101,11 @@ export interface CallFilter {
   limit: number;
 }
 
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 /** `webhooks` gets call.outcome and call.ended written in the transaction that makes the change. */
 export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => WebhooksRepo) {
   const update = async (on: Db, id: string, patch: CallPatch): Promise<CallRecord | undefined> => {
@@ -187,19 +192,31 @@ export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => Webh
      * from the first event that names one and drops the create lease, so the dispatcher can act at once.
      */
     async bindLegsFromEvents(limit: number): Promise<CallRecord[]> {
-      const rows = await db.all<Row>(
-        `UPDATE calls SET
-           call_leg_id = (SELECT i.call_leg_id FROM inbox i WHERE i.call_id = calls.id AND i.call_leg_id IS NOT NULL ORDER BY i.seq LIMIT 1),
-           state = 'establishing', lease_owner = NULL, lease_until = NULL, updated_at = ?
-         WHERE id IN (
-           SELECT c.id FROM calls c WHERE c.state = 'creating' AND c.call_leg_id IS NULL
-             AND EXISTS (SELECT 1 FROM inbox i WHERE i.call_id = c.id AND i.call_leg_id IS NOT NULL
-                           AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = i.call_leg_id))
-           LIMIT ? {{skip_locked}}
-         ) RETURNING ${COLUMNS}`,
-        [now(), limit],
+      const candidates = await db.all<{ id: string; leg: string }>(
+        `SELECT c.id, (SELECT i.call_leg_id FROM inbox i WHERE i.call_id = c.id AND i.call_leg_id IS NOT NULL
+                         AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = i.call_leg_id) ORDER BY i.seq LIMIT 1) AS leg
+         FROM calls c WHERE c.state = 'creating' AND c.call_leg_id IS NULL
+           AND EXISTS (SELECT 1 FROM inbox i WHERE i.call_id = c.id AND i.call_leg_id IS NOT NULL
+                         AND NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = i.call_leg_id))
+         LIMIT ?`,
+        [limit],
       );
-      return rows.map(toRecord);
+      const bound: CallRecord[] = [];
+      // One statement per call: should two calls' events name the same leg (a replayed event), the
+      // second fails its unique check alone instead of failing every bind of the sweep for good.
+      for (const { id, leg } of candidates) {
+        try {
+          const row = await db.get<Row>(
+            `UPDATE calls SET call_leg_id = ?, state = 'establishing', lease_owner = NULL, lease_until = NULL, updated_at = ?
+             WHERE id = ? AND state = 'creating' AND call_leg_id IS NULL RETURNING ${COLUMNS}`,
+            [leg, now(), id],
+          );
+          if (row) bound.push(toRecord(row));
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+        }
+      }
+      return bound;
     },
 
     /**

@@ -226,15 +226,16 @@ export function inboxRepo(db: Db) {
       return { depth: Number(row?.depth ?? 0), oldestReceivedAt: row?.oldest ?? null };
     },
 
-    async list(callId: string): Promise<Array<{ seq: number; eventType: string; status: InboxStatus; receivedAt: number; handledAt: number | null; attempts: number; lastError: string | null; source: InboxSource }>> {
-      const rows = await db.all<{ seq: number; event_type: string; status: InboxStatus; received_at: number; handled_at: number | null; attempts: number; last_error: string | null; source: InboxSource }>(
-        'SELECT seq, event_type, status, received_at, handled_at, attempts, last_error, source FROM inbox WHERE call_id = ? ORDER BY seq',
+    async list(callId: string): Promise<Array<{ seq: number; eventType: string; status: InboxStatus; eventTime: number; receivedAt: number; handledAt: number | null; attempts: number; lastError: string | null; source: InboxSource }>> {
+      const rows = await db.all<{ seq: number; event_type: string; status: InboxStatus; event_time: number; received_at: number; handled_at: number | null; attempts: number; last_error: string | null; source: InboxSource }>(
+        'SELECT seq, event_type, status, event_time, received_at, handled_at, attempts, last_error, source FROM inbox WHERE call_id = ? ORDER BY seq',
         [callId],
       );
       return rows.map((r) => ({
         seq: r.seq,
         eventType: r.event_type,
         status: r.status,
+        eventTime: Number(r.event_time),
         receivedAt: r.received_at,
         handledAt: r.handled_at,
         attempts: r.attempts,

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DatabaseConfig } from '../config';
 import { callsRepo } from './calls';
 import { campaignsRepo } from './campaigns';
 import { Db } from './db';
 import { inboxRepo } from './inbox';
 import { migrate } from './migrations';
+import { retentionRepo } from './retention';
 import { openPostgres } from './postgres-db';
 import { rosterRepo } from './roster';
 import { openSqlite } from './sqlite-db';
@@ -20,6 +23,7 @@ export interface Repos {
   roster: ReturnType<typeof rosterRepo>;
   campaigns: ReturnType<typeof campaignsRepo>;
   webhooks: ReturnType<typeof webhooksRepo>;
+  retention: ReturnType<typeof retentionRepo>;
 }
 
 export interface Store extends Repos {
@@ -28,8 +32,17 @@ export interface Store extends Repos {
   /** Runs `fn` in one transaction with repositories bound to it (see Db.tx for `durable`). */
   tx<T>(fn: (repos: Repos) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   ping(): Promise<void>;
+  /** Throws unless a write can be committed now (and, on SQLite, its disk has room for more). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Below this much free space on the SQLite file's filesystem the database is
+ * reported unable to write: a small probe can still succeed on a nearly full
+ * disk (SQLite reuses its WAL file's space) while callback bodies fail.
+ */
+export const MIN_FREE_BYTES = 8 * 1024 * 1024;
 
 function repos(db: Db, now: () => number, outbox: OutboxOptions): Repos {
   // Each change's webhook event is written on the same connection, in the same transaction, as the change.
@@ -49,10 +62,18 @@ function repos(db: Db, now: () => number, outbox: OutboxOptions): Repos {
     }),
     campaigns: campaignsRepo(db, now, webhooksOn),
     webhooks,
+    retention: retentionRepo(db),
   };
 }
 
-function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number, outbox: OutboxOptions): Store {
+function freeBytes(dir: string): number {
+  const stats = fs.statfsSync(dir);
+  return stats.bavail * stats.bsize;
+}
+
+function storeOver(db: Db, config: DatabaseConfig, now: () => number, outbox: OutboxOptions): Store {
+  const { kind } = config;
+  const sqliteDir = config.kind === 'sqlite' && config.path !== ':memory:' ? path.dirname(config.path) : undefined;
   return {
     ...repos(db, now, outbox),
     db,
@@ -60,6 +81,13 @@ function storeOver(db: Db, kind: DatabaseConfig['kind'], now: () => number, outb
     tx: (fn, options) => db.tx((txDb) => fn(repos(txDb, now, outbox)), options),
     ping: async () => {
       await db.get('SELECT 1 AS ok');
+    },
+    probeWrite: async () => {
+      await db.tx((tx) => tx.run('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [now()]), { durable: true });
+      if (sqliteDir !== undefined) {
+        const free = freeBytes(sqliteDir);
+        if (free < MIN_FREE_BYTES) throw new Error(`only ${Math.floor(free / 1024)} KiB free on the database's disk`);
+      }
     },
     close: () => db.close(),
   };
@@ -80,7 +108,7 @@ export async function openStore(config: DatabaseConfig, now: () => number = Date
     await db.close().catch(() => undefined);
     throw err;
   }
-  return storeOver(db, config.kind, now, outbox);
+  return storeOver(db, config, now, outbox);
 }
 
 export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';

@@ -164,6 +164,17 @@ CREATE INDEX campaign_targets_due ON campaign_targets (campaign_id, status, next
 `,
   },
   {
+    id: 5,
+    name: 'retention indexes and the readiness write probe',
+    // Retention finds ended calls and campaigns by when they ended; readiness proves the database
+    // can still commit a write (a full disk fails writes while reads go on working).
+    sql: `
+CREATE INDEX calls_ended ON calls (ended_at) WHERE ended_at IS NOT NULL;
+CREATE INDEX campaigns_finished ON campaigns (finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE write_probe (id INTEGER PRIMARY KEY, at BIGINT NOT NULL);
+`,
+  },
+  {
     id: 6,
     name: 'callback bytes stored per call',
     // A running total, so bounding what one call's token may store costs no scan of its inbox rows.

@@ -24,6 +24,7 @@ interface Row {
   status: string | null;
   latency_ms: number | null;
   detail: string | null;
+  dedupe_key: string | null;
 }
 
 export function timelineRepo(db: Db) {
@@ -45,9 +46,10 @@ export function timelineRepo(db: Db) {
       );
     },
 
-    async list(callId: string): Promise<Array<Omit<TimelineEntry, 'callId'> & { seq: number }>> {
+    /** `inboxSeq`: the inbox event an `event` entry records, so a view can show when it was received and its own eventTime. */
+    async list(callId: string): Promise<Array<Omit<TimelineEntry, 'callId' | 'dedupeKey'> & { seq: number; inboxSeq: number | null }>> {
       const rows = await db.all<Row>(
-        'SELECT seq, at, kind, name, status, latency_ms, detail FROM timeline WHERE call_id = ? ORDER BY seq',
+        'SELECT seq, at, kind, name, status, latency_ms, detail, dedupe_key FROM timeline WHERE call_id = ? ORDER BY seq',
         [callId],
       );
       return rows.map((r) => ({
@@ -58,6 +60,7 @@ export function timelineRepo(db: Db) {
         status: r.status,
         latencyMs: r.latency_ms,
         detail: fromJson(r.detail, null),
+        inboxSeq: /^inbox:\d+$/.test(r.dedupe_key ?? '') ? Number(r.dedupe_key!.slice('inbox:'.length)) : null,
       }));
     },
   };

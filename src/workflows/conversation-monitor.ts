@@ -6,6 +6,8 @@ import type { Workflow } from './workflow';
 interface MonitorState {
   /** eventTime of the newest roster applied; an older snapshot delivered late is ignored. */
   rosterAt?: EventInstant;
+  /** Our leg left the conversation: the roster was emptied then, and later snapshots are stale. */
+  ended?: boolean;
 }
 
 /**
@@ -18,6 +20,10 @@ export const conversationMonitorWorkflow: Workflow = {
     const instant = eventInstant(event.eventTime);
     const at = instant.ms;
     const state = ctx.call.workflow as MonitorState;
+    if (state.ended) {
+      ctx.logger.info({ eventTime: event.eventTime }, 'roster snapshot after the conversation ended ignored');
+      return;
+    }
     if (state.rosterAt !== undefined && compareInstants(instant, state.rosterAt) < 0) {
       ctx.logger.info({ eventTime: event.eventTime }, 'older roster snapshot ignored');
       return;
@@ -49,5 +55,26 @@ export const conversationMonitorWorkflow: Workflow = {
     });
     await ctx.saveWorkflow({ rosterAt: instant });
     if (changes) ctx.logger.info({ changes }, 'roster updated');
+  },
+
+  /**
+   * Once our leg is gone (the conversation ended, or we were removed) nobody
+   * tells us about the roster any more; a roster still listing people would
+   * claim they are on the call. Everyone leaves at the event's time.
+   */
+  async onStateChanged(event, ctx) {
+    if (event.data.CallState !== 'Terminated' || (ctx.call.workflow as MonitorState).ended) return;
+    const at = eventInstant(event.eventTime).ms;
+    const callId = ctx.call.id;
+    const left = await ctx.store.tx(async (r) => {
+      const current = await r.roster.current(callId);
+      for (const p of current) {
+        await r.roster.leave(callId, p.participantId);
+        await r.roster.record(callId, at, 'left', p);
+      }
+      return current.length;
+    });
+    await ctx.saveWorkflow({ ...(ctx.call.workflow as MonitorState), ended: true });
+    ctx.logger.info({ left }, 'conversation ended; roster emptied');
   },
 };

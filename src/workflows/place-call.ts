@@ -6,6 +6,7 @@ import { UpstreamError } from '../errors';
 import { deterministicUuid, newId } from '../ids';
 import { parseRawId } from '../identifiers';
 import type { CallRecord, Store } from '../store';
+import { isDatabaseFault } from '../store/db-errors';
 import { closeCampaignAttempt } from './campaign-attempt';
 import { scheduleWatchdog } from './reminder';
 import { ANSWER_WATCHDOG_SECONDS, type ReminderSettings } from './reminder-settings';
@@ -53,8 +54,16 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
       },
       { callId: call.id, requestId: deterministicUuid(call.id, 'create-call') },
     );
-    const updated = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);
-    await scheduleWatchdog({ store: deps.store, clock: deps.clock, call }, 'answer', ANSWER_WATCHDOG_SECONDS);
+    let updated: CallRecord | undefined;
+    try {
+      updated = await deps.store.calls.bindLeg(call.id, callLegId, deps.instanceId);
+      await scheduleWatchdog({ store: deps.store, clock: deps.clock, call }, 'answer', ANSWER_WATCHDOG_SECONDS);
+    } catch (dbErr) {
+      if (!isDatabaseFault(dbErr)) throw dbErr;
+      // The call is placed: failing here would make a client retry place it twice. Its leg is
+      // bound from its events once the database is back (resumeInterruptedCreates).
+      return { ...call, callLegId };
+    }
     deps.onReady?.();
     return updated as CallRecord;
   } catch (err) {

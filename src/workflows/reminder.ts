@@ -5,6 +5,7 @@ import { keyOfTone } from '../events/types';
 import { deterministicUuid } from '../ids';
 import { parseRawId } from '../identifiers';
 import type { TimerBody } from '../store/timers';
+import { closeGoneCall, isCallGone } from './call-gone';
 import { decideOutcome, Outcome } from './outcomes';
 import { MAX_CALL_SECONDS, type KeyAction, type ReminderSettings } from './reminder-settings';
 import type { Workflow } from './workflow';
@@ -43,8 +44,8 @@ function opts(ctx: HandlerContext, purpose: string) {
 /**
  * Runs a follow-up request. The client has already retried what is worth
  * retrying, so a failure here is final for the call: outcome `failed`, with
- * the error, and the line is hung up. A 404 means the call is already gone
- * (the callee hung up first): its Terminated event decides the outcome.
+ * the error, and the line is hung up. A 404 means the call is already gone:
+ * it is closed here (see call-gone.ts), since no Terminated event may come.
  */
 async function request(ctx: HandlerContext, what: string, send: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -52,8 +53,8 @@ async function request(ctx: HandlerContext, what: string, send: () => Promise<un
     return true;
   } catch (err) {
     if (!isCallAutomationError(err)) throw err;
-    if (err.upstreamStatus === 404) {
-      ctx.logger.info({ operation: err.operation }, `${what}: the call is already gone`);
+    if (isCallGone(err)) {
+      await closeGoneCall(ctx, err, onTerminated);
       return false;
     }
     await decideOutcome(ctx, 'failed', `${what} failed`, {
@@ -72,10 +73,13 @@ async function request(ctx: HandlerContext, what: string, send: () => Promise<un
 async function hangUp(ctx: HandlerContext): Promise<void> {
   if (state(ctx).phase === 'ending' || ctx.call.state === 'terminated') return;
   await save(ctx, { phase: 'ending' });
-  await ctx.client.hangUp(leg(ctx), opts(ctx, 'hangup')).catch((err) => {
+  try {
+    await ctx.client.hangUp(leg(ctx), opts(ctx, 'hangup'));
+  } catch (err) {
     if (!isCallAutomationError(err)) throw err;
+    if (isCallGone(err)) return closeGoneCall(ctx, err, onTerminated);
     ctx.logger.warn({ code: err.upstreamCode, status: err.upstreamStatus }, 'hang-up failed');
-  });
+  }
 }
 
 async function finish(ctx: HandlerContext, outcome: Outcome, reason: string): Promise<void> {

@@ -31,6 +31,7 @@ describeWithPostgres('the database going away under a running campaign (Postgres
     emulator = await startEmulator({ ringMs: 200 });
     // The callbacks refused while the database is away are retried, as Event Grid retries them.
     await emulator.control().put('/emulator/faults').send({ maxAttempts: 30, retryBaseMs: 200, retryMaxMs: 1000 }).expect(200);
+    service = await startServiceProcess({ ACS_CONNECTION_STRING: emulator.connectionString, DATABASE_URL: pg.url, INSTANCE_ID: 'database-away-test' });
   }, 60_000);
   afterAll(async () => {
     if (service && service.child.exitCode === null) await service.kill('SIGKILL');
@@ -56,7 +57,6 @@ describeWithPostgres('the database going away under a running campaign (Postgres
   it('survives killed connections and a server stop, answers 503 meanwhile, and finishes the campaign dialling each target once', async () => {
     const targets = Array.from({ length: 60 }, (_, i) => `+1555${4_000_000 + i}`);
     for (const to of targets) await emulator.control().post('/emulator/scripts').send({ target: to, dtmf: [{ afterMs: 300, keys: '2' }] }).expect(201);
-    service = await startServiceProcess({ ACS_CONNECTION_STRING: emulator.connectionString, DATABASE_URL: pg.url, INSTANCE_ID: 'database-away-test' });
     const created = await api('/api/campaigns', {
       method: 'POST',
       body: JSON.stringify({ name: 'database away', audioFileUri: AUDIO, callsPerSecond: 20, maxConcurrentCalls: 15, targets: targets.map((to) => ({ to })) }),
@@ -73,8 +73,9 @@ describeWithPostgres('the database going away under a running campaign (Postgres
 
     const { calls } = (await (await api(`/api/calls?campaignId=${id}&limit=1`)).json()) as { calls: Array<{ id: string }> };
     pg.stop();
+    expect(alive()).toBe(true);
     await eventually('/readyz to say the database is away', async () => (await readiness()) === 503);
-    const refused = await fetch(`${service.url}${callbackPath(calls[0].id)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: FIXTURE });
+    const refused = await fetch(`${service!.url}${callbackPath(calls[0].id)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: FIXTURE });
     expect(refused.status).toBe(503);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
@@ -108,4 +109,31 @@ describeWithPostgres('the database going away under a running campaign (Postgres
     expect(statuses.length).toBeGreaterThan(targets.length * 3);
     expect(statuses.filter((s) => s !== 'handled' && s !== 'ignored')).toEqual([]);
   }, 180_000);
+
+  it('answers 201 for a call whose create succeeded while the database went away, and plays its message once the database is back', async () => {
+    const to = '+14255586001';
+    // The emulator applies the create at once and answers it 3 s later; the database stops meanwhile.
+    await emulator.control().put('/emulator/faults').send({ maxAttempts: 30, retryBaseMs: 200, retryMaxMs: 1000, restResponseDelayMs: 3000 }).expect(200);
+    const placing = api('/api/calls', { method: 'POST', body: JSON.stringify({ to, audioFileUri: AUDIO, waitSeconds: 600 }) });
+    const leg = await eventually('the emulator to create the leg', async () => {
+      const legs = (await emulator.control().get('/emulator/calls').query({ limit: 10_000 })).body.calls as Array<{ callLegId: string; targets: string[] }>;
+      return legs.find((l) => l.targets[0] === `4:${to}`)?.callLegId;
+    });
+    pg.stop();
+    const placed = await placing;
+    await emulator.control().put('/emulator/faults').send({ maxAttempts: 30, retryBaseMs: 200, retryMaxMs: 1000 }).expect(200);
+    // The call is placed: a 5xx here would make the client place it again.
+    expect(placed.status).toBe(201);
+    const body = (await placed.json()) as { id: string; callLegId: string; state: string };
+    expect(body).toMatchObject({ callLegId: leg, state: 'creating' });
+    expect(alive()).toBe(true);
+
+    pg.start();
+    const plays = async () => (await emulator.control().get('/emulator/requests').query({ callLegId: leg, operation: 'playAudio' })).body.requests.length;
+    await eventually('the message to play', async () => (await plays()) === 1, 30_000);
+    const stored = await withStore((s) => s.calls.get(body.id));
+    expect(stored).toMatchObject({ callLegId: leg, state: 'established' });
+    const legs = (await emulator.control().get('/emulator/calls').query({ limit: 10_000 })).body.calls as Array<{ targets: string[] }>;
+    expect(legs.filter((l) => l.targets[0] === `4:${to}`)).toHaveLength(1);
+  }, 60_000);
 });
