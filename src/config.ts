@@ -52,6 +52,8 @@ export interface Config {
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
   dispatchConcurrency: number;
   bodyLimitBytes: number;
+  /** How long after a call ended its token still works, and how much it may store. */
+  callbacks: { graceMs: number; maxBytesPerCall: number };
   /** Limits that keep slow or idle clients from holding connections (see src/http/server-limits.ts). */
   http: HttpLimits;
   shutdownTimeoutMs: number;
@@ -232,6 +234,12 @@ const schema = z.object({
   // Below 1kb not even one seed event fits, so every callback would be refused.
   BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  // Long enough for the late events a real service sends (a last PlayAudioResult, ParticipantsUpdated, retried deliveries).
+  CALLBACK_GRACE_SECONDS: int(0, 30 * 86_400, 600),
+  CALLBACK_MAX_BYTES_PER_CALL: optional.refine(
+    (v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 64 * 1024),
+    'must be a size of at least 64kb, like 10mb',
+  ),
   HEADERS_TIMEOUT_MS: int(100, 600_000, 10_000),
   REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000),
   KEEP_ALIVE_TIMEOUT_MS: int(0, 600_000, 5_000),
@@ -381,6 +389,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,
     bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
+    callbacks: {
+      graceMs: e.CALLBACK_GRACE_SECONDS * 1000,
+      maxBytesPerCall: parseSize(e.CALLBACK_MAX_BYTES_PER_CALL, 10 * 1024 * 1024),
+    },
     http: {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,

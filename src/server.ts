@@ -218,6 +218,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     ingest: createIngest({
       store,
       clock,
+      limits: config.callbacks,
       onCommitted: (committed) => {
         metrics.committed(committed);
         dispatcher.wake();
