@@ -340,9 +340,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (acsGeneration === 'preview' && !usesEmulator) {
     throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the retired preview API, which the real service no longer serves; use ${GA_API_VERSION} (or leave it unset)`);
   }
-  if (acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined) {
-    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
-  }
   const callbackJwt = {
     issuer: e.ACS_CALLBACK_ISSUER ?? (usesEmulator ? undefined : ACS_CALLBACK_ISSUER_DEFAULT),
     audience: e.ACS_RESOURCE_ID ?? e.EMULATOR_RESOURCE_ID ?? EMULATOR_RESOURCE_ID_DEFAULT,
@@ -357,6 +354,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
+
+  // Callback JWTs are checked against the ACS resource's immutable id: no default can stand in for it.
+  const resourceIdMissing = acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined;
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
@@ -408,6 +408,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
     retentionDays: e.RETENTION_DAYS,
   };
+  if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }
