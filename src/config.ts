@@ -15,6 +15,12 @@ export interface HttpLimits {
   maxConnections: number;
 }
 
+/**
+ * How callhook authenticates to Call Automation: the connection string's access key (HMAC),
+ * or Microsoft Entra ID (ACS_ENDPOINT alone: DefaultAzureCredential, GA only).
+ */
+export type AcsTarget = (AcsConnection & { auth: 'accessKey' }) | { endpoint: string; auth: 'entraId' };
+
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type TrustProxy = boolean | number | string;
@@ -24,7 +30,7 @@ export interface Config {
   /** Unset: http://localhost:<the port actually listened on>, which only the emulator can reach. */
   publicBaseUrl: string | undefined;
   /** The real service, or undefined: then the emulator runs embedded and its address is known once it listens. */
-  acs: AcsConnection | undefined;
+  acs: AcsTarget | undefined;
   acsApiVersion: string;
   /** Which API generation ACS_API_VERSION names: the seed's 2021 preview, or today's GA. */
   acsGeneration: 'preview' | 'ga';
@@ -193,6 +199,19 @@ const schema = z.object({
       .optional(),
   ),
   ACS_CONNECTION_STRING: optional,
+  // https only: the SDK sends Entra ID bearer tokens over TLS alone (core-rest-pipeline refuses http).
+  ACS_ENDPOINT: optional.pipe(
+    z
+      .url({ protocol: /^https$/, error: 'must be an https URL like https://<resource>.communication.azure.com/' })
+      // A pipe, not a refine on the URL: zod would run the refine on a value that is no URL at all.
+      .pipe(
+        z
+          .string()
+          .refine((u) => !new URL(u).username && !new URL(u).password && !new URL(u).search && !new URL(u).hash, 'must be the bare resource URL, without user, query or fragment')
+          .transform((u) => u.replace(/\/+$/, '')),
+      )
+      .optional(),
+  ),
   ACS_API_VERSION: optional
     .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}(-preview\d*)?$/.test(v), 'must look like 2026-03-12 or 2021-06-15-preview'),
   ACS_RESOURCE_ID: optional.refine((v) => v === undefined || /^[A-Za-z0-9-]{1,100}$/.test(v), "must be the ACS resource's immutable id (a GUID)"),
@@ -321,22 +340,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // Node refuses a headers timeout longer than the whole request's.
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) throw new ConfigError('HEADERS_TIMEOUT_MS', `must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`);
 
-  let acs: AcsConnection | undefined;
+  let acs: AcsTarget | undefined;
+  // Refused rather than ranked: with both set, which identity places the calls would be a guess.
+  if (e.ACS_CONNECTION_STRING !== undefined && e.ACS_ENDPOINT !== undefined) {
+    throw new ConfigError('ACS_ENDPOINT', 'must not be set together with ACS_CONNECTION_STRING: the connection string authenticates with its access key, ACS_ENDPOINT alone with Microsoft Entra ID; keep one');
+  }
   if (e.ACS_CONNECTION_STRING !== undefined) {
     try {
-      acs = parseConnectionString(e.ACS_CONNECTION_STRING);
+      acs = { ...parseConnectionString(e.ACS_CONNECTION_STRING), auth: 'accessKey' };
     } catch (err) {
       throw new ConfigError('ACS_CONNECTION_STRING', `${(err as Error).message} (expected endpoint=https://…;accesskey=…)`);
     }
+  } else if (e.ACS_ENDPOINT !== undefined) {
+    acs = { endpoint: e.ACS_ENDPOINT, auth: 'entraId' };
   }
   const usesEmulator = acs === undefined || LOOPBACK.has(new URL(acs.endpoint).hostname);
   // Not "any loopback endpoint": a local sidecar or proxy to the real service must not open the API
   // with the public dev key and secret. Only the embedded emulator, or an explicit CALLHOOK_DEV=1.
   const devDefaults = acs === undefined || e.CALLHOOK_DEV;
 
-  // design.md: unset, the seed generation with the emulator, today's GA anywhere else.
-  const acsApiVersion = e.ACS_API_VERSION ?? (usesEmulator ? SEED_API_VERSION : GA_API_VERSION);
+  // design.md: unset, the seed generation with the emulator, today's GA anywhere else. Entra ID
+  // exists only on GA, so ACS_ENDPOINT defaults to GA even on a loopback address.
+  const acsApiVersion = e.ACS_API_VERSION ?? (usesEmulator && acs?.auth !== 'entraId' ? SEED_API_VERSION : GA_API_VERSION);
   const acsGeneration = acsApiVersion.includes('-preview') ? 'preview' : 'ga';
+  if (acsGeneration === 'preview' && acs?.auth === 'entraId') {
+    throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the seed preview, which has no Microsoft Entra ID sign-in; use ACS_CONNECTION_STRING with it, or a GA version like ${GA_API_VERSION} with ACS_ENDPOINT`);
+  }
   if (acsGeneration === 'preview' && !usesEmulator) {
     throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the retired preview API, which the real service no longer serves; use ${GA_API_VERSION} (or leave it unset)`);
   }
@@ -410,7 +439,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
   if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
   if (missing.length > 0) {
-    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
+    throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ${acs?.auth === 'entraId' ? 'ACS_ENDPOINT' : 'ACS_CONNECTION_STRING'} is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }
   return config;
 }

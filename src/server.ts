@@ -121,7 +121,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     });
     servers.push(emulatorServer);
     emulatorUrl = `http://127.0.0.1:${port}`;
-    acs = { endpoint: emulatorUrl, accessKey: config.emulator.accessKey };
+    acs = { endpoint: emulatorUrl, accessKey: config.emulator.accessKey, auth: 'accessKey' };
     logger.info({ emulatorUrl }, 'no ACS_CONNECTION_STRING: calls go to the embedded Call Automation emulator');
   }
 
@@ -129,8 +129,8 @@ export async function startService(config: Config, options: { logger: Logger; cl
   const jwtIssuer = config.callbackJwt.issuer ?? new URL(acs.endpoint).origin;
   const jwks = createJwksCache({ issuer: jwtIssuer, clock, logger: logger.child({ component: 'jwks' }) });
   logger.info(
-    { generation: config.acsGeneration, apiVersion: config.acsApiVersion, callbackIssuer: jwtIssuer, callbackAudience: config.callbackJwt.audience },
-    `Call Automation ${({ ga: 'GA', preview: 'seed preview' } as const)[config.acsGeneration]} API, api-version ${config.acsApiVersion}`,
+    { generation: config.acsGeneration, apiVersion: config.acsApiVersion, auth: acs.auth, callbackIssuer: jwtIssuer, callbackAudience: config.callbackJwt.audience },
+    `Call Automation ${({ ga: 'GA', preview: 'seed preview' } as const)[config.acsGeneration]} API, api-version ${config.acsApiVersion}, ${acs.auth === 'entraId' ? 'Microsoft Entra ID (DefaultAzureCredential)' : 'access key'}`,
   );
 
   const metrics = createMetrics({ store, clock });
@@ -140,8 +140,9 @@ export async function startService(config: Config, options: { logger: Logger; cl
     await recordOnTimeline(record);
   };
   // The one place the generation picks the follow-up client; workflows see the port only.
+  // config refuses the seed generation with Entra ID, so a preview target always has its access key.
   const seedClient =
-    config.acsGeneration === 'preview'
+    config.acsGeneration === 'preview' && acs.auth === 'accessKey'
       ? createCallAutomationClient({
           endpoint: acs.endpoint,
           accessKey: acs.accessKey,
@@ -158,7 +159,10 @@ export async function startService(config: Config, options: { logger: Logger; cl
     ? previewPort(seedClient)
     : ga!.gaPort(
         ga!.createGaClient({
-          connectionString: formatConnectionString(acs),
+          ...(acs.auth === 'accessKey'
+            ? { connectionString: formatConnectionString(acs) }
+            : // DefaultAzureCredential: environment, workload identity, managed identity, then developer sign-ins (Azure CLI…).
+              { endpoint: acs.endpoint, credential: new (await import('@azure/identity')).DefaultAzureCredential() }),
           apiVersion: config.acsApiVersion,
           maxRetries: config.acsMaxRetries,
           clock,

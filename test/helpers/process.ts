@@ -26,7 +26,9 @@ export interface ServiceProcess {
 /** The real entry point (src/server.ts) in a process of its own, as `npm start` runs it. */
 export async function startServiceProcess(env: Record<string, string>, port?: number): Promise<ServiceProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/server.ts'], {
+  // --import tsx, not --require tsx/cjs: the CJS hook alone leaves the GA generation's dynamic
+  // import() of its client (src/server.ts) to Node's ESM loader, which finds no extensionless .ts file.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

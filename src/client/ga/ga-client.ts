@@ -70,7 +70,8 @@ export function createGaClient(deps: GaClientDeps) {
       const error = new CallAutomationError({
         operation,
         upstreamStatus: status,
-        upstreamCode: e.code ?? (status ? `http_${status}` : 'network_error'),
+        // @azure/identity's failures carry neither status nor code; without this an identity that cannot sign in reads as a network error.
+        upstreamCode: e.code ?? (status ? `http_${status}` : /^(AggregateAuthentication|CredentialUnavailable|Authentication)Error$/.test(e.name ?? '') ? 'entra_id_sign_in_failed' : 'network_error'),
         message: e.message ?? String(err),
         requestId,
         attempts: 1,
