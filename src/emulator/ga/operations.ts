@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { hangUp } from '../call-leg';
-import { createCall, joinConversation } from '../calls';
+import { createCall, joinConversation, startScriptedKeys } from '../calls';
 import type { EmulatorContext } from '../context';
 import { EmulatorError } from '../errors';
 import { invite } from '../invites';
@@ -91,6 +91,7 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
       continuousDtmfContext: null,
       recognition: null,
       participantsSequence: 0,
+      scriptedKeys: null,
       ...extra,
     };
   }
@@ -201,14 +202,16 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
         initialSilenceMs: (options.initialSilenceTimeoutInSeconds ?? RECOGNIZE_DEFAULTS.initialSilenceS) * 1000,
         interruptPrompt: options.interruptPrompt ?? false,
       });
+      startScriptedKeys(ctx, leg);
       return { status: 202 };
     },
 
     startContinuousDtmfRecognition(req) {
       const body = parseOrThrow(continuousDtmfSchema, jsonBodyOf(req));
-      const { ga } = connectedCall(id(req));
+      const { leg, ga } = connectedCall(id(req));
       ga.continuousDtmf = true;
       ga.continuousDtmfContext = body.operationContext ?? null;
+      startScriptedKeys(ctx, leg);
       return { status: 200 };
     },
 
