@@ -1,21 +1,34 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DATABASE_KINDS } from '../helpers/databases';
+import { GENERATIONS, requestsOf, type LoggedRequest } from '../helpers/generations';
 import { eventually, startTestService, TestService } from '../helpers/service';
 
 const AGENT = '8:acs:callhook-emulator_agent';
 const AUDIO = 'https://media.example.com/reminder.wav';
 /** Key 1 with an agent who cannot be reached: the first invite and two retries, then hang up. */
-const AGENT_UNAVAILABLE_REQUESTS = ['createCall', 'playAudio', 'cancelMediaProcessing', 'inviteParticipant', 'inviteParticipant', 'inviteParticipant', 'hangUp'];
+const AGENT_UNAVAILABLE_STEPS = ['create', 'prompt', 'stop', 'invite', 'invite', 'invite', 'hangUp'] as const;
+/** The events of an acknowledged call as its timeline names them (the seed: call states by name). */
+const ACKNOWLEDGED_EVENTS = {
+  preview: ['Establishing', 'Established', 'ParticipantsUpdated', 'DtmfReceived', 'PlayAudioResult', 'Terminating', 'Terminated'],
+  ga: ['CallConnected', 'ParticipantsUpdated', 'PlayStarted', 'ContinuousDtmfRecognitionToneReceived', 'PlayCanceled', 'CallDisconnected'],
+};
+/** What the service answers when it fails, in each generation's error shape. */
+const ERROR_BODY = {
+  preview: (code: string) => ({ code, message: 'no' }),
+  ga: (code: string) => ({ error: { code, message: 'no' } }),
+};
 
-describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%s)', (kind) => {
+const CASES = DATABASE_KINDS.flatMap((kind) => GENERATIONS.map((generation) => [kind, generation.name, generation] as const));
+
+describe.each(CASES)('reminder calls end to end against the emulator (%s, %s)', (kind, _name, generation) => {
   let t: TestService;
   let n = 0;
   // Each test gets a phone number of its own, so emulator scripts never collide.
   const nextNumber = () => `+1425555${String(1000 + n++).padStart(4, '0')}`;
 
   beforeAll(async () => {
-    t = await startTestService(kind);
+    t = await startTestService(kind, generation.env);
   });
   afterAll(() => t.stop());
   afterEach(async () => {
@@ -37,10 +50,12 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
       return res.body.outcome && ['terminated', 'failed'].includes(res.body.state) ? res.body : undefined;
     });
 
+  const logged = async (callLegId: string): Promise<LoggedRequest[]> => (await t.emulator().get('/emulator/requests').query({ callLegId })).body.requests;
+
   async function followUps(callLegId: string): Promise<string[]> {
-    const res = await t.emulator().get('/emulator/requests').query({ callLegId });
-    return res.body.requests.map((r: { operation: string }) => r.operation);
+    return (await logged(callLegId)).map((r) => generation.describe(r, callLegId));
   }
+  const expected = (...steps: Parameters<typeof requestsOf>[1]) => requestsOf(generation, steps);
 
   it('plays the message on answer and hangs up after key 2 with outcome answered-acknowledged', async () => {
     const to = nextNumber();
@@ -49,12 +64,22 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     expect(placed).toMatchObject({ state: 'establishing', callbackUri: expect.stringContaining(`/api/callbacks/${placed.id}?token=`) });
     const call = await finished(placed.id);
     expect(call.outcome).toBe('answered-acknowledged');
-    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'cancelMediaProcessing', 'hangUp']);
+    expect(await followUps(placed.callLegId)).toEqual(expected('create', 'prompt', 'stop', 'hangUp'));
     const events = call.timeline.filter((e: { kind: string }) => e.kind === 'event').map((e: { name: string; detail: any }) => e.detail.CallState ?? e.name.split('.').pop());
-    expect(events).toEqual(['Establishing', 'Established', 'ParticipantsUpdated', 'DtmfReceived', 'PlayAudioResult', 'Terminating', 'Terminated']);
+    expect(events).toEqual(ACKNOWLEDGED_EVENTS[generation.name]);
     const play = call.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'playAudio');
     expect(play).toMatchObject({ status: '202', latencyMs: expect.any(Number), detail: { method: 'POST', requestId: expect.any(String) } });
+    if (generation.name === 'ga') expectGaBodies(await logged(placed.callLegId), to);
   });
+
+  /** GA: a phone call carries the caller id, the message plays on loop, and keys are asked of the callee. */
+  function expectGaBodies(requests: LoggedRequest[], to: string) {
+    const [create, play, keys] = requests;
+    expect(create.query['api-version']).toBe('2026-03-12');
+    expect(create.body).toMatchObject({ targets: [{ rawId: `4:${to}` }], sourceCallerIdNumber: { value: t.config.alternateCallerId } });
+    expect(play.body).toMatchObject({ playSources: [{ kind: 'file', file: { uri: AUDIO } }], playOptions: { loop: true } });
+    expect(keys.body).toMatchObject({ targetParticipant: { rawId: `4:${to}` } });
+  }
 
   it('connects an agent on key 1: cancel the message, invite the agent, outcome connected-to-agent', async () => {
     const to = nextNumber();
@@ -66,7 +91,8 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
       return res.body.outcome ? res.body : undefined;
     });
     expect(connected).toMatchObject({ outcome: 'connected-to-agent', state: 'established' });
-    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'cancelMediaProcessing', 'inviteParticipant']);
+    expect(await followUps(placed.callLegId)).toEqual(expected('create', 'prompt', 'stop', 'invite'));
+    if (generation.name === 'ga') expect((await logged(placed.callLegId))[4].body).toMatchObject({ participantToAdd: { rawId: AGENT } });
     const leg = (await t.emulator().get(`/emulator/calls/${placed.callLegId}`)).body;
     expect(leg.roster.map((p: { rawId: string }) => p.rawId)).toContain(AGENT);
     // The callee ends the conversation later; the outcome stays as decided.
@@ -83,7 +109,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     const placed = await place(to);
     const call = await finished(placed.id);
     expect(call.outcome).toBe('agent-unavailable');
-    expect(await followUps(placed.callLegId)).toEqual(AGENT_UNAVAILABLE_REQUESTS);
+    expect(await followUps(placed.callLegId)).toEqual(expected(...AGENT_UNAVAILABLE_STEPS));
     return placed;
   }
 
@@ -96,7 +122,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     await script(to, { dtmf: [{ afterMs: 500, keys: '9' }] });
     const call = await finished((await place(to)).id);
     expect(call.outcome).toBe('answered-other-key');
-    expect(await followUps(call.callLegId)).toEqual(['createCall', 'playAudio', 'hangUp']);
+    expect(await followUps(call.callLegId)).toEqual(expected('create', 'prompt', 'hangUp'));
   });
 
   it('follows a per-call key map', async () => {
@@ -111,7 +137,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     const placed = await place(to, { waitSeconds: 1 });
     const call = await finished(placed.id);
     expect(call.outcome).toBe('no-response');
-    expect(await followUps(placed.callLegId)).toEqual(['createCall', 'playAudio', 'hangUp']);
+    expect(await followUps(placed.callLegId)).toEqual(expected('create', 'prompt', 'hangUp'));
     expect(call.timeline.some((e: { kind: string; detail: any }) => e.kind === 'timer' && e.detail === null)).toBe(false);
     expect(call.timeline.filter((e: { kind: string }) => e.kind === 'timer')).toHaveLength(1);
   });
@@ -125,7 +151,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
     const placed = await place(to);
     const call = await finished(placed.id);
     expect(call.outcome).toBe('not-answered');
-    expect(await followUps(placed.callLegId)).toEqual(['createCall']);
+    expect(await followUps(placed.callLegId)).toEqual(expected('create'));
   });
 
   it('reaches the same outcome with the same follow-up requests when every event is delivered twice and out of order', async () => {
@@ -168,7 +194,7 @@ describe.each(DATABASE_KINDS)('reminder calls end to end against the emulator (%
   });
 });
 
-describe('reminder calls when the Call Automation service keeps failing', () => {
+describe.each(GENERATIONS.map((g) => [g.name, g] as const))('reminder calls when the Call Automation service keeps failing (%s)', (_name, generation) => {
   let t: TestService;
   let upstream: http.Server;
   let requests = 0;
@@ -177,13 +203,14 @@ describe('reminder calls when the Call Automation service keeps failing', () => 
   beforeAll(async () => {
     upstream = http.createServer((_req, res) => {
       requests++;
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: answer.code, message: 'no' }));
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(ERROR_BODY[generation.name](answer.code)));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const { port } = upstream.address() as AddressInfo;
     t = await startTestService('sqlite', {
       ACS_CONNECTION_STRING: `endpoint=http://127.0.0.1:${port}/;accesskey=${Buffer.from('k'.repeat(32)).toString('base64')}`,
       ACS_MAX_RETRIES: '2',
+      ...generation.env,
     });
   });
   afterAll(async () => {
