@@ -28,21 +28,8 @@ import {
   removeParticipantSchema,
 } from './wire-schemas';
 
-export type GaOperation =
-  | 'createCall'
-  | 'connect'
-  | 'getCall'
-  | 'hangUp'
-  | 'terminate'
-  | 'play'
-  | 'cancelAllMediaOperations'
-  | 'recognize'
-  | 'startContinuousDtmfRecognition'
-  | 'stopContinuousDtmfRecognition'
-  | 'addParticipant'
-  | 'removeParticipant'
-  | 'listParticipants'
-  | 'getParticipant';
+export type { GaOperation } from './operation-names';
+import type { GaOperation } from './operation-names';
 
 export type GaHandler = (req: Request) => Reply;
 
