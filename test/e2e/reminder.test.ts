@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DATABASE_KINDS } from '../helpers/databases';
+import { RunningEmulator, startEmulator } from '../helpers/emulator';
+import { offsetClock } from '../helpers/offset-clock';
 import { GENERATIONS, requestsOf, type LoggedRequest } from '../helpers/generations';
 import { eventually, startTestService, TestService } from '../helpers/service';
 
@@ -235,5 +237,46 @@ describe.each(GENERATIONS.map((g) => [g.name, g] as const))('reminder calls when
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'rejected_by_call_automation', details: { status: 400, code: 'InvalidTarget' } });
     expect(requests).toBe(1);
+  });
+});
+
+/**
+ * The agent's phone rings on and on: callhook's own invite timeout (60 s)
+ * ends it, not the service. The emulator lets an invite ring 10 emulated
+ * minutes (6 s here), and the service's clock is moved past its timeout once
+ * the invite has reached the emulator, so nothing waits a real minute.
+ */
+describe.each(GENERATIONS.map((g) => [g.name, g] as const))('an agent who never answers the invite (%s)', (_name, generation) => {
+  const clock = offsetClock();
+  let emulator: RunningEmulator;
+  let t: TestService;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ noAnswerTimeoutMs: 600_000 });
+    t = await startTestService('sqlite', { ACS_CONNECTION_STRING: emulator.connectionString, ...generation.env }, undefined, clock);
+  });
+  afterAll(async () => {
+    await t.stop();
+    await emulator.close();
+  });
+
+  it('hangs up once the invite timeout passes, outcome agent-unavailable', async () => {
+    const to = '+14255558000';
+    await emulator.control().post('/emulator/scripts').send({ target: to, dtmf: [{ afterMs: 500, keys: '1' }] }).expect(201);
+    await emulator.control().post('/emulator/scripts').send({ target: AGENT, answer: 'never' }).expect(201);
+    const placed = (await t.api().post('/api/calls').send({ to, audioFileUri: AUDIO }).expect(201)).body;
+    const sent = async () =>
+      ((await emulator.control().get('/emulator/requests').query({ callLegId: placed.callLegId })).body.requests as LoggedRequest[]).map((r) => generation.describe(r, placed.callLegId));
+    const inviting = requestsOf(generation, ['create', 'prompt', 'stop', 'invite']);
+    await eventually('the invite to reach the emulator', async () => (await sent()).length === inviting.length);
+    expect(await sent()).toEqual(inviting);
+    clock.advance(61_000);
+    const call = await eventually('the call to end', async () => {
+      const body = (await t.api().get(`/api/calls/${placed.id}`)).body;
+      return body.state === 'terminated' ? body : undefined;
+    });
+    expect(call.outcome).toBe('agent-unavailable');
+    expect(call.timeline.find((e: { kind: string }) => e.kind === 'outcome').detail).toMatchObject({ reason: 'the agent did not answer in time' });
+    expect(await sent()).toEqual(requestsOf(generation, ['create', 'prompt', 'stop', 'invite', 'hangUp']));
   });
 });
