@@ -134,6 +134,15 @@ describe.each(CASES)('reminder calls end to end against the emulator (%s, %s)', 
     expect(call.outcome).toBe('answered-acknowledged');
   });
 
+  // GA spells these keys `pound` and `asterisk` on the wire; the key map still says # and *.
+  it.each(['#', '*'])('acts on %s through the key map', async (key) => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: key }] });
+    const call = await finished((await place(to, { keyMap: { [key]: 'acknowledge' } })).id);
+    expect(call.outcome).toBe('answered-acknowledged');
+    expect(call.workflow.key).toBe(key);
+  });
+
   it('hangs up when no key comes within the wait, outcome no-response', async () => {
     const to = nextNumber();
     const placed = await place(to, { waitSeconds: 1 });
