@@ -5,4 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,
+  // Most suites wait on real processes, sockets and emulated time, not on the CPU: two workers on
+  // two cores keep the whole suite well inside its budget (jest would use one).
+  maxWorkers: 2,
 };

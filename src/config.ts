@@ -58,6 +58,8 @@ export interface Config {
   /** How many calls are handled in parallel; 0 makes an ingest-only instance. */
   dispatchConcurrency: number;
   bodyLimitBytes: number;
+  /** How long after a call ended its token still works, and how much it may store. */
+  callbacks: { graceMs: number; maxBytesPerCall: number };
   /** Limits that keep slow or idle clients from holding connections (see src/http/server-limits.ts). */
   http: HttpLimits;
   shutdownTimeoutMs: number;
@@ -251,6 +253,12 @@ const schema = z.object({
   // Below 1kb not even one seed event fits, so every callback would be refused.
   BODY_LIMIT: optional.refine((v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 1024), 'must be a size of at least 1kb, like 1mb or 512kb'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  // Long enough for the late events a real service sends (a last PlayAudioResult, ParticipantsUpdated, retried deliveries).
+  CALLBACK_GRACE_SECONDS: int(0, 30 * 86_400, 600),
+  CALLBACK_MAX_BYTES_PER_CALL: optional.refine(
+    (v) => v === undefined || (SIZE.test(v) && parseSize(v, 0) >= 64 * 1024),
+    'must be a size of at least 64kb, like 10mb',
+  ),
   HEADERS_TIMEOUT_MS: int(100, 600_000, 10_000),
   REQUEST_TIMEOUT_MS: int(100, 3_600_000, 60_000),
   KEEP_ALIVE_TIMEOUT_MS: int(0, 600_000, 5_000),
@@ -361,9 +369,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (acsGeneration === 'preview' && !usesEmulator) {
     throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the retired preview API, which the real service no longer serves; use ${GA_API_VERSION} (or leave it unset)`);
   }
-  if (acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined) {
-    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
-  }
   const callbackJwt = {
     issuer: e.ACS_CALLBACK_ISSUER ?? (usesEmulator ? undefined : ACS_CALLBACK_ISSUER_DEFAULT),
     audience: e.ACS_RESOURCE_ID ?? e.EMULATOR_RESOURCE_ID ?? EMULATOR_RESOURCE_ID_DEFAULT,
@@ -378,6 +383,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
+
+  // Callback JWTs are checked against the ACS resource's immutable id: no default can stand in for it.
+  const resourceIdMissing = acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined;
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
@@ -410,6 +418,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceId: e.INSTANCE_ID,
     dispatchConcurrency: e.DISPATCH_CONCURRENCY,
     bodyLimitBytes: parseSize(e.BODY_LIMIT, 1024 * 1024),
+    callbacks: {
+      graceMs: e.CALLBACK_GRACE_SECONDS * 1000,
+      maxBytesPerCall: parseSize(e.CALLBACK_MAX_BYTES_PER_CALL, 10 * 1024 * 1024),
+    },
     http: {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
@@ -425,6 +437,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
     retentionDays: e.RETENTION_DAYS,
   };
+  if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ${acs?.auth === 'entraId' ? 'ACS_ENDPOINT' : 'ACS_CONNECTION_STRING'} is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }

@@ -45,6 +45,20 @@ export class ConflictError extends AppError {
   }
 }
 
+/** The resource existed but is over for good: a retry will not help (Event Grid dead-letters a 410 at once). */
+export class GoneError extends AppError {
+  constructor(message: string, code = 'gone') {
+    super(code, message, 410);
+  }
+}
+
+/** The request is well-formed but would take the resource over a stored-size limit. */
+export class TooLargeError extends AppError {
+  constructor(message: string, code = 'payload_too_large', details?: unknown) {
+    super(code, message, 413, details);
+  }
+}
+
 /**
  * A fault of ours or of a dependency that passes (the database away or out of
  * disk): 503 with Retry-After, so a sender retries instead of giving up.

@@ -94,6 +94,11 @@ function timelineRecorder(store: Store) {
 }
 
 /** Wires every dependency from the config, listens, and starts handling. Used by `npm start` and by tests. */
+function loadGaClient(): typeof import('./client/ga/ga-client') & typeof import('./client/ga/port') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { ...require('./client/ga/ga-client'), ...require('./client/ga/port') };
+}
+
 export async function startService(config: Config, options: { logger: Logger; clock?: Clock }): Promise<RunningService> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
@@ -154,7 +159,9 @@ export async function startService(config: Config, options: { logger: Logger; cl
         })
       : undefined;
   // The SDK is loaded only for the GA generation: it costs a noticeable part of a seed service's start-up.
-  const ga = seedClient ? undefined : { ...(await import('./client/ga/ga-client')), ...(await import('./client/ga/port')) };
+  // require, not import(): tsc compiles both to require, but a runner that transpiles on the fly
+  // (tsx/cjs, as the process tests start the service) leaves import() to Node's ESM loader, which cannot load .ts.
+  const ga = seedClient ? undefined : loadGaClient();
   const client: CallAutomationPort = seedClient
     ? previewPort(seedClient)
     : ga!.gaPort(
@@ -222,6 +229,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     ingest: createIngest({
       store,
       clock,
+      limits: config.callbacks,
       onCommitted: (committed) => {
         metrics.committed(committed);
         dispatcher.wake();

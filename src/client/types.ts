@@ -80,4 +80,7 @@ export const OPERATIONS = [
   'inviteConversationParticipants',
   'removeConversationParticipant',
 ] as const;
-export type Operation = (typeof OPERATIONS)[number];
+/** The seed's operations: the preview emulator serves exactly these. */
+export type SeedOperation = (typeof OPERATIONS)[number];
+/** What a request is, on the timeline and in errors: a seed operation, or GA's own request for keys (the service sends none until asked). */
+export type Operation = SeedOperation | 'startDtmfRecognition';

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { ParsedEvent } from '../events/parse';
 import type { Store } from '../store';
-import type { IncomingEvent } from '../store/inbox';
+import type { CallbackLimits, IncomingEvent } from '../store/inbox';
 
 export interface IngestResult {
   accepted: number;
@@ -35,7 +35,7 @@ const MAX_GROUP = 256;
  * a body the database itself refuses fails the group's transaction, and the
  * group is then committed body by body.
  */
-export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (committed: Committed) => void }) {
+export function createIngest(deps: { store: Store; clock: Clock; limits?: CallbackLimits; onCommitted?: (committed: Committed) => void }) {
   let queue: Pending[] = [];
   let flushing = false;
 
@@ -50,7 +50,7 @@ export function createIngest(deps: { store: Store; clock: Clock; onCommitted?: (
         const at = deps.clock.now();
         for (const p of group) {
           try {
-            outcomes.push({ ok: true, result: await r.inbox.ingest(p.callId, p.events, at) });
+            outcomes.push({ ok: true, result: await r.inbox.ingest(p.callId, p.events, at, deps.limits) });
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
             outcomes.push({ ok: false, err });

@@ -5,7 +5,7 @@ import { newConversationId } from './conversations';
 import { pressKeys, tonesOf } from './dtmf';
 import type { CallEventName, Conversation, Leg } from './model';
 import { RingBuffer } from './ring-buffer';
-import type { Behaviour } from './scripts';
+import type { Behaviour, KeyPress } from './scripts';
 import type { GaLegState } from './ga/state';
 
 export interface NewLeg {
@@ -86,17 +86,30 @@ function ring(ctx: EmulatorContext, leg: Leg, behaviour: Behaviour): void {
   }
 }
 
-/** Keys and the remote hang-up, timed from the answer. */
+/** Keys and the remote hang-up, timed from the answer (keys on a GA call: from when the application first listens). */
 function followScript(ctx: EmulatorContext, leg: Leg, behaviour: Behaviour): void {
-  for (const press of behaviour.dtmf) {
-    const tones = tonesOf(press);
-    leg.timers.after(press.afterMs, () => pressKeys(ctx, leg, tones));
-  }
+  if (leg.ga) leg.ga.scriptedKeys = behaviour.dtmf;
+  else scheduleKeys(ctx, leg, behaviour.dtmf);
   if (behaviour.hangUpAfterMs !== undefined) leg.timers.after(behaviour.hangUpAfterMs, () => hangUp(ctx, leg, 'remoteHangUp'));
   // Without a scripted hang-up a real callee does not hold the line forever in silence.
   else if (ctx.options.silentCalleeHangUpMs > 0 && behaviour.dtmf.length === 0) {
     leg.silentHangUp = leg.timers.after(ctx.options.silentCalleeHangUpMs, () => hangUp(ctx, leg, 'silentCallee'));
   }
+}
+
+function scheduleKeys(ctx: EmulatorContext, leg: Leg, presses: readonly KeyPress[]): void {
+  for (const press of presses) {
+    const tones = tonesOf(press);
+    leg.timers.after(press.afterMs, () => pressKeys(ctx, leg, tones));
+  }
+}
+
+/** A GA call's recognition started: the callee's scripted keys now count from here, once per call. */
+export function startScriptedKeys(ctx: EmulatorContext, leg: Leg): void {
+  const presses = leg.ga?.scriptedKeys;
+  if (!leg.ga || !presses) return;
+  leg.ga.scriptedKeys = null;
+  scheduleKeys(ctx, leg, presses);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CALL_STATES, TONES } from '../events/types';
 import { OPERATIONS } from '../client/types';
+import { GA_OPERATIONS } from './ga/operation-names';
 import { durationMs, rawIdSchema } from './validation';
 import { httpUrlSchema } from './preview/api-schemas';
 
@@ -41,7 +42,8 @@ export const legsQuerySchema = z.object({
 });
 
 export const requestsQuerySchema = z.object({
-  operation: z.enum([...OPERATIONS, 'unknown']).optional(),
+  // Either generation's names: the log keeps what each API calls its operations.
+  operation: z.enum([...new Set([...OPERATIONS, ...GA_OPERATIONS]), 'unknown']).optional(),
   since: queryInt.optional(),
   callLegId: z.string().max(256).optional(),
   status: queryInt.optional(),

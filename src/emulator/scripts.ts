@@ -8,7 +8,8 @@ import { durationMs, rawIdSchema } from './validation';
  *
  * answer: accept (pick up after ringMs), reject (decline after ringMs),
  * never (ring until the no-answer timeout), fail (unreachable after ringMs).
- * dtmf and hangUpAfterMs count from the moment the call is Established (for an
+ * dtmf and hangUpAfterMs count from the moment the call is Established (keys on
+ * a GA call: from the first start of key recognition; for an
  * invitee: from joining; hanging up then means leaving the conversation).
  */
 const keyPressSchema = z.strictObject({ afterMs: durationMs, ...keysOrTones }).refine(...exactlyOneOfKeysOrTones);

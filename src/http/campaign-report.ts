@@ -4,7 +4,7 @@ import { csvLines } from './csv-cells';
 import { iso } from './views';
 
 /** Rows per database page: small enough that one page never holds the event loop for long. */
-export const REPORT_PAGE_SIZE = 1000;
+export const REPORT_PAGE_SIZE = 250;
 
 const FIXED_COLUMNS = ['row', 'to', 'status', 'attempts', 'outcome', 'firstDialledAt', 'lastDialledAt', 'finishedAt', 'durationMs', 'callId'] as const;
 

@@ -290,12 +290,20 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
       // which keeps the target, the campaign's completion and their webhook event together.
       if (!(await db.get("SELECT 1 AS open FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [callId]))) return null;
       return db.tx(async (tx) => {
+        // The campaign row is locked first (as claim and transition lock it), and the target read after:
+        // two last attempts ending at once would otherwise each see the other still dialling (Postgres
+        // reads committed rows only) and neither complete the campaign. Waiting for the lock also lets a
+        // second finish of the same call see the first one's commit and change nothing.
+        const owner = await tx.get<{ campaign_id: string }>("SELECT campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [
+          callId,
+        ]);
+        if (!owner) return null;
+        const campaign = (await getOn(tx, owner.campaign_id, true))!;
         const row = await tx.get<TargetRow & { campaign_id: string }>(
           `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
           [callId],
         );
         if (!row) return null;
-        const campaign = (await getOn(tx, row.campaign_id))!;
         const retry = campaign.status === 'running' || campaign.status === 'paused';
         if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
           await tx.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [

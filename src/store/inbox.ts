@@ -1,8 +1,16 @@
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, GoneError, NotFoundError, TooLargeError } from '../errors';
 import { Db } from './db';
 
 export type InboxSource = 'callback' | 'timer';
 export type InboxStatus = 'pending' | 'handled' | 'ignored' | 'failed';
+
+/** What one call's callback token may still store (see CALLBACK_GRACE_SECONDS, CALLBACK_MAX_BYTES_PER_CALL). */
+export interface CallbackLimits {
+  /** After the call ended, callbacks are accepted this long (late events), then refused with 410. */
+  graceMs: number;
+  /** Bytes of events stored per call at most; a body that would pass it is refused with 413. */
+  maxBytesPerCall: number;
+}
 
 export interface IncomingEvent {
   dedupeKey: string;
@@ -73,9 +81,42 @@ export function inboxRepo(db: Db) {
      * Must run inside a transaction so the answer reflects what is committed.
      */
     /** `fresh[i]` tells whether events[i] was new (true) or a duplicate delivery (false). */
-    async ingest(callId: string, events: IncomingEvent[], receivedAt: number): Promise<{ accepted: number; duplicates: number; fresh: boolean[] }> {
-      const call = await db.get<{ call_leg_id: string | null }>('SELECT call_leg_id FROM calls WHERE id = ?', [callId]);
+    async ingest(
+      callId: string,
+      events: IncomingEvent[],
+      receivedAt: number,
+      limits?: CallbackLimits,
+    ): Promise<{ accepted: number; duplicates: number; fresh: boolean[] }> {
+      const call = await db.get<{ call_leg_id: string | null; ended_at: number | null; callback_bytes: number }>(
+        'SELECT call_leg_id, ended_at, callback_bytes FROM calls WHERE id = ?',
+        [callId],
+      );
       if (!call) throw new NotFoundError(`no call or conversation with id "${callId}"`, 'call_not_found');
+      if (limits && call.ended_at !== null && receivedAt > Number(call.ended_at) + limits.graceMs) {
+        throw new GoneError(
+          `call "${callId}" ended at ${new Date(Number(call.ended_at)).toISOString()}; its callback window closed ${limits.graceMs / 1000} s later`,
+          'callback_window_closed',
+        );
+      }
+      const sizes = events.map((e) => Buffer.byteLength(JSON.stringify(e.body)));
+      let bodyBytes = sizes.reduce((sum, n) => sum + n, 0);
+      if (limits && Number(call.callback_bytes) + bodyBytes > limits.maxBytesPerCall) {
+        // Only near the limit: a redelivery of events already stored adds nothing and must still be acknowledged.
+        const keys = events.map((e) => e.dedupeKey);
+        const stored = new Set(
+          (await db.all<{ dedupe_key: string }>(`SELECT dedupe_key FROM inbox WHERE call_id = ? AND dedupe_key IN (${keys.map(() => '?').join(', ')})`, [callId, ...keys])).map(
+            (r) => r.dedupe_key,
+          ),
+        );
+        bodyBytes = sizes.reduce((sum, n, i) => (stored.has(keys[i]) ? sum : sum + n), 0);
+      }
+      if (limits && Number(call.callback_bytes) + bodyBytes > limits.maxBytesPerCall) {
+        throw new TooLargeError(
+          `call "${callId}" has ${Number(call.callback_bytes)} bytes of callbacks stored; this body of ${bodyBytes} would pass the limit of ${limits.maxBytesPerCall}`,
+          'call_callback_limit',
+          { stored: Number(call.callback_bytes), body: bodyBytes, limit: limits.maxBytesPerCall },
+        );
+      }
       const legs = new Set(events.map((e) => e.callLegId).filter((l): l is string => l !== null && l !== call.call_leg_id));
       for (const leg of legs) {
         const owner = await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [leg]);
@@ -84,7 +125,14 @@ export function inboxRepo(db: Db) {
         }
       }
       const fresh: boolean[] = [];
-      for (const event of events) fresh.push(await insert(callId, 'callback', event, receivedAt));
+      let freshBytes = 0;
+      for (const [i, event] of events.entries()) {
+        const isNew = await insert(callId, 'callback', event, receivedAt);
+        fresh.push(isNew);
+        if (isNew) freshBytes += sizes[i];
+      }
+      // Redeliveries store nothing, so only new events count towards the call's limit.
+      if (freshBytes > 0) await db.run('UPDATE calls SET callback_bytes = callback_bytes + ? WHERE id = ?', [freshBytes, callId]);
       const accepted = fresh.filter(Boolean).length;
       return { accepted, duplicates: events.length - accepted, fresh };
     },

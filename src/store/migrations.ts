@@ -175,6 +175,14 @@ CREATE TABLE write_probe (id INTEGER PRIMARY KEY, at BIGINT NOT NULL);
 `,
   },
   {
+    id: 6,
+    name: 'callback bytes stored per call',
+    // A running total, so bounding what one call's token may store costs no scan of its inbox rows.
+    sql: `
+ALTER TABLE calls ADD COLUMN callback_bytes BIGINT NOT NULL DEFAULT 0;
+`,
+  },
+  {
     id: 8,
     name: 'outbound webhook outbox',
     sql: `

@@ -1,17 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DATABASE_KINDS } from '../helpers/databases';
 import { fixture } from '../helpers/fixtures';
+import { GENERATIONS, type Generation } from '../helpers/generations';
 import { eventually, startTestService, TestService } from '../helpers/service';
 import { callbackPath } from '../helpers/tokens';
 
 const ALICE = '8:acs:alice';
 const BOB = '+14255550111';
 const CAROL = '8:orgid:carol-0000';
+const [GA_PARTICIPANTS_UPDATED] = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'events-ga', 'participants-updated.json'), 'utf8'));
 
-describe.each(DATABASE_KINDS)('monitoring a conversation through the emulator (%s)', (kind) => {
+/**
+ * Two roster snapshots for our leg, `order` 1 older than 2: the seed orders
+ * them by eventTime (100 ns apart), GA by the event's sequenceNumber.
+ */
+function rosterSnapshot(generation: Generation, legId: string, order: 1 | 2, members: string[]) {
+  if (generation.name === 'ga') {
+    return [{
+      ...GA_PARTICIPANTS_UPDATED,
+      id: `snapshot-${legId}-${order}`,
+      source: `calling/callConnections/${legId}`,
+      subject: `calling/callConnections/${legId}`,
+      time: new Date().toISOString(),
+      data: {
+        ...GA_PARTICIPANTS_UPDATED.data,
+        callConnectionId: legId,
+        sequenceNumber: 100 + order,
+        participants: members.map((rawId, i) => ({ identifier: { rawId, kind: 'communicationUser', communicationUser: { id: rawId } }, isMuted: i > 0, isOnHold: false })),
+      },
+    }];
+  }
+  return {
+    ...fixture('participants-updated'),
+    subject: `callLeg/${legId}/participantsUpdated`,
+    eventTime: `2031-01-01T10:00:00.000000${order}Z`,
+    data: {
+      CallLegId: legId,
+      Participants: members.map((rawId, i) => ({ Identifier: { RawId: rawId, CommunicationUser: { Id: rawId }, PhoneNumber: null, MicrosoftTeamsUser: null }, ParticipantId: `p-${rawId}`, IsMuted: i > 0 })),
+    },
+  };
+}
+
+const CASES = DATABASE_KINDS.flatMap((kind) => GENERATIONS.map((generation) => [kind, generation.name, generation] as const));
+
+describe.each(CASES)('monitoring a conversation through the emulator (%s, %s)', (kind, _name, generation) => {
   let t: TestService;
 
   beforeAll(async () => {
-    t = await startTestService(kind);
+    t = await startTestService(kind, generation.env);
   });
   afterAll(() => t.stop());
 
@@ -50,6 +87,12 @@ describe.each(DATABASE_KINDS)('monitoring a conversation through the emulator (%
 
     // The conversation id finds the same monitor.
     expect((await participants(conversationId)).id).toBe(joined.body.id);
+    // The one request: the seed joins the conversation, GA connects to the group call.
+    const sent = (await t.emulator().get('/emulator/requests').query({ callLegId: joined.body.callLegId })).body.requests;
+    if (generation.name === 'ga') {
+      expect(sent.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual(['POST /calling/callConnections:connect']);
+      expect(sent[0].body).toMatchObject({ callLocator: { groupCallId: conversationId } });
+    } else expect(sent.map((r: { operation: string }) => r.operation)).toEqual(['joinConversation']);
   });
 
   it('stays consistent when every roster snapshot is delivered twice and out of order', async () => {
@@ -76,21 +119,14 @@ describe.each(DATABASE_KINDS)('monitoring a conversation through the emulator (%
     await t.emulator().put(`/emulator/conversations/${conversationId}`).send({ participants: [] }).expect(201);
     const joined = (await t.api().post(`/api/conversations/${conversationId}/join`).send()).body;
     await eventually('the join to settle', async () => (await participants(joined.id)).state === 'established');
-    const snapshot = (time: string, members: string[]) => ({
-      ...fixture('participants-updated'),
-      subject: `callLeg/${joined.callLegId}/participantsUpdated`,
-      eventTime: time,
-      data: {
-        CallLegId: joined.callLegId,
-        Participants: members.map((rawId, i) => ({ Identifier: { RawId: rawId, CommunicationUser: { Id: rawId }, PhoneNumber: null, MicrosoftTeamsUser: null }, ParticipantId: `p-${rawId}`, IsMuted: i > 0 })),
-      },
-    });
+    // GA callbacks carry the service's JWT: the emulator mints one, as it signs its own.
+    const jwt: Record<string, string> = generation.name === 'ga' ? { authorization: `Bearer ${(await t.emulator().post('/emulator/jwt').send({}).expect(200)).body.token}` } : {};
     const deliver = (body: object) =>
-      fetch(`${t.service.url}${callbackPath(joined.id)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    // The newer snapshot (Alice and Dave) arrives first, the older one (Alice alone) after it: 100 ns apart.
-    expect((await deliver(snapshot('2031-01-01T10:00:00.0000002Z', [ALICE, '8:acs:dave']))).status).toBe(200);
+      fetch(`${t.service.url}${callbackPath(joined.id)}`, { method: 'POST', headers: { 'content-type': 'application/json', ...jwt }, body: JSON.stringify(body) });
+    // The newer snapshot (Alice and Dave) arrives first, the older one (Alice alone) after it.
+    expect((await deliver(rosterSnapshot(generation, joined.callLegId, 2, [ALICE, '8:acs:dave']))).status).toBe(200);
     await eventually('the newer roster', async () => (await participants(joined.id)).participants.some((p: { rawId: string }) => p.rawId === '8:acs:dave'));
-    expect((await deliver(snapshot('2031-01-01T10:00:00.0000001Z', [ALICE]))).status).toBe(200);
+    expect((await deliver(rosterSnapshot(generation, joined.callLegId, 1, [ALICE]))).status).toBe(200);
     await eventually('the older snapshot to be handled', async () => (await t.service.store.inbox.list(joined.id)).every((e) => e.status === 'handled'));
     const body = await participants(joined.id);
     expect(body.participants.map((p: { rawId: string }) => p.rawId).sort()).toEqual([ALICE, '8:acs:dave']);

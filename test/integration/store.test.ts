@@ -84,6 +84,25 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     }
   });
 
+  it('completes a campaign whose last attempts end at the same moment', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = `cmp-race-${i}`;
+      await store.tx((r) =>
+        r.campaigns.create(
+          { id, name: 'race', settings: {}, callsPerSecond: 10, maxConcurrent: 5, maxAttempts: 1, retryDelayMs: 0, retryOutcomes: [], callingWindow: null },
+          [1, 2, 3].map((rowNo) => ({ rowNo, target: `4:+1425555010${rowNo}`, fields: {} })),
+        ),
+      );
+      const claimed = await store.tx((r) => r.campaigns.claim(id, 1_000, now));
+      expect(claimed).toHaveLength(3);
+      for (const { target } of claimed) await store.campaigns.setCall(target.id, `${id}-call-${target.rowNo}`);
+      // Each in a transaction of its own, at once: on Postgres each reads the others' targets as still dialling until they commit.
+      const results = await Promise.all(claimed.map(({ target }) => store.campaigns.finishAttempt(`${id}-call-${target.rowNo}`, 'answered-acknowledged', now)));
+      expect(results).toEqual(['done', 'done', 'done']);
+      expect((await store.campaigns.get(id))?.status).toBe('completed');
+    }
+  });
+
   it('stores, updates and pages calls', async () => {
     for (let i = 0; i < 5; i++) {
       now += 1;

@@ -9,6 +9,7 @@ const PRODUCTION = {
   SOURCE_IDENTITY: '8:acs:resource_user',
   CALLBACK_SECRET: 'production-callback-secret-0123',
   API_KEY: 'production-api-key-0123456789',
+  ACS_RESOURCE_ID: '6d2f1a3b-0000-4c4c-9a9a-1234567890ab',
 };
 const SECRET = webhookSecret('config');
 

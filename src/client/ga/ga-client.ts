@@ -59,14 +59,15 @@ export function createGaClient(deps: GaClientDeps) {
   async function send<T>(operation: Operation, method: Method, path: string, opts: SendOptions, run: () => Promise<T>): Promise<T> {
     const startedAt = deps.clock.now();
     const requestId = opts.requestId ?? crypto.randomUUID();
-    const base = { callId: opts.callId, operation, method, path, requestId, startedAt: new Date(startedAt).toISOString(), attempts: 1 };
+    const pin: PinnedRequest = { requestId, firstSentAt: startedAt, attempts: 0 };
+    const base = () => ({ callId: opts.callId, operation, method, path, requestId, startedAt: new Date(startedAt).toISOString(), attempts: Math.max(1, pin.attempts) });
     try {
-      const value = await pinned.run({ requestId, firstSentAt: startedAt }, run);
-      await recordSafely(deps.recorder, { ...base, ok: true, status: 200, latencyMs: deps.clock.now() - startedAt }, deps.logger);
+      const value = await pinned.run(pin, run);
+      await recordSafely(deps.recorder, { ...base(), ok: true, status: pin.status, latencyMs: deps.clock.now() - startedAt }, deps.logger);
       return value;
     } catch (err) {
       const e = err as { statusCode?: number; code?: string; message?: string; name?: string };
-      const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+      const status = typeof e.statusCode === 'number' ? e.statusCode : pin.status;
       const error = new CallAutomationError({
         operation,
         upstreamStatus: status,
@@ -74,12 +75,12 @@ export function createGaClient(deps: GaClientDeps) {
         upstreamCode: e.code ?? (status ? `http_${status}` : /^(AggregateAuthentication|CredentialUnavailable|Authentication)Error$/.test(e.name ?? '') ? 'entra_id_sign_in_failed' : 'network_error'),
         message: e.message ?? String(err),
         requestId,
-        attempts: 1,
+        attempts: Math.max(1, pin.attempts),
         retriable: false,
       });
       await recordSafely(
         deps.recorder,
-        { ...base, ok: false, status, errorCode: error.upstreamCode, errorMessage: error.message, latencyMs: deps.clock.now() - startedAt },
+        { ...base(), ok: false, status, errorCode: error.upstreamCode, errorMessage: error.message, latencyMs: deps.clock.now() - startedAt },
         deps.logger,
       );
       throw error;
@@ -128,7 +129,7 @@ export function createGaClient(deps: GaClientDeps) {
 
     /** Without it the service sends no keys. */
     async startKeyRecognition(legId: string, input: { target: string; operationContext: string }, opts: SendOptions = {}): Promise<void> {
-      await send('playAudio', 'POST', `${legPath(legId)}:startContinuousDtmfRecognition`, opts, () =>
+      await send('startDtmfRecognition', 'POST', `${legPath(legId)}:startContinuousDtmfRecognition`, opts, () =>
         connection(legId).getCallMedia().startContinuousDtmfRecognition(identifier(input.target), { operationContext: input.operationContext }),
       );
     },

@@ -5,6 +5,9 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 export interface PinnedRequest {
   requestId: string;
   firstSentAt: number;
+  /** Attempts sent and the status of the last answer: the SDK returns neither, and the timeline shows both. */
+  attempts: number;
+  status?: number;
 }
 
 /**
@@ -19,12 +22,16 @@ export function createRepeatabilityPolicy(pinned: AsyncLocalStorage<PinnedReques
     name: 'callhookRepeatability',
     async sendRequest(request, next) {
       const pin = pinned.getStore();
+      if (!pin) return next(request);
       // Only requests the API makes repeatable carry the header; leave the others as they are.
-      if (pin && request.headers.has('Repeatability-Request-ID')) {
+      if (request.headers.has('Repeatability-Request-ID')) {
         request.headers.set('Repeatability-Request-ID', pin.requestId);
         request.headers.set('Repeatability-First-Sent', new Date(pin.firstSentAt).toUTCString());
       }
-      return next(request);
+      pin.attempts += 1;
+      const response = await next(request);
+      pin.status = response.status;
+      return response;
     },
   };
 }

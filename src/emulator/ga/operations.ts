@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { hangUp } from '../call-leg';
-import { createCall, joinConversation } from '../calls';
+import { createCall, joinConversation, startScriptedKeys } from '../calls';
 import type { EmulatorContext } from '../context';
 import { EmulatorError } from '../errors';
 import { invite } from '../invites';
@@ -28,21 +28,8 @@ import {
   removeParticipantSchema,
 } from './wire-schemas';
 
-export type GaOperation =
-  | 'createCall'
-  | 'connect'
-  | 'getCall'
-  | 'hangUp'
-  | 'terminate'
-  | 'play'
-  | 'cancelAllMediaOperations'
-  | 'recognize'
-  | 'startContinuousDtmfRecognition'
-  | 'stopContinuousDtmfRecognition'
-  | 'addParticipant'
-  | 'removeParticipant'
-  | 'listParticipants'
-  | 'getParticipant';
+export type { GaOperation } from './operation-names';
+import type { GaOperation } from './operation-names';
 
 export type GaHandler = (req: Request) => Reply;
 
@@ -91,6 +78,7 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
       continuousDtmfContext: null,
       recognition: null,
       participantsSequence: 0,
+      scriptedKeys: null,
       ...extra,
     };
   }
@@ -201,14 +189,16 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
         initialSilenceMs: (options.initialSilenceTimeoutInSeconds ?? RECOGNIZE_DEFAULTS.initialSilenceS) * 1000,
         interruptPrompt: options.interruptPrompt ?? false,
       });
+      startScriptedKeys(ctx, leg);
       return { status: 202 };
     },
 
     startContinuousDtmfRecognition(req) {
       const body = parseOrThrow(continuousDtmfSchema, jsonBodyOf(req));
-      const { ga } = connectedCall(id(req));
+      const { leg, ga } = connectedCall(id(req));
       ga.continuousDtmf = true;
       ga.continuousDtmfContext = body.operationContext ?? null;
+      startScriptedKeys(ctx, leg);
       return { status: 200 };
     },
 

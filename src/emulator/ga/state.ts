@@ -1,3 +1,4 @@
+import type { KeyPress } from '../scripts';
 import type { TimerGroup } from '../timers';
 
 /** A DTMF `:recognize` in progress on a GA call. */
@@ -27,4 +28,11 @@ export interface GaLegState {
   continuousDtmfContext: string | null;
   recognition: Recognition | null;
   participantsSequence: number;
+  /**
+   * The callee's scripted keys, held until the application first listens for
+   * keys (continuous DTMF or `:recognize`): the service reports no key pressed
+   * before that, and a script is a person answering the prompt, not a race
+   * against the application's first requests. Null once scheduled.
+   */
+  scriptedKeys: KeyPress[] | null;
 }

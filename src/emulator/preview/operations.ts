@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { Operation } from '../../client/types';
+import type { SeedOperation } from '../../client/types';
 import {
   cancelMediaSchema,
   createCallSchema,
@@ -33,7 +33,7 @@ function param(req: Request, name: string): string {
   return Array.isArray(value) ? value.join('/') : value;
 }
 
-export function operationHandlers(ctx: EmulatorContext): Record<Operation, OperationHandler> {
+export function operationHandlers(ctx: EmulatorContext): Record<SeedOperation, OperationHandler> {
   /** A leg that ended long ago and was forgotten still answers as ended, not as unknown. */
   function legOf(id: string): Leg | 'forgotten' {
     const leg = ctx.legs.get(id);

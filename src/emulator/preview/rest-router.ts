@@ -1,5 +1,5 @@
 import express, { type RequestHandler, type Router } from 'express';
-import type { Operation } from '../../client/types';
+import type { SeedOperation } from '../../client/types';
 import { requireApiVersion } from './api-version';
 import { logRequests } from '../log-requests';
 import { operationHandlers } from './operations';
@@ -22,7 +22,7 @@ export function createCallingRouter(deps: CallingRouterDeps): Router {
 
   // api-version first: it is part of addressing the API, and a request
   // without one is malformed whoever sent it.
-  const route = (method: 'post' | 'delete', path: string, operation: Operation) =>
+  const route = (method: 'post' | 'delete', path: string, operation: SeedOperation) =>
     router[method](path, describe(operation), requireApiVersion, verifySignature(deps.accessKey, ctx.clock), serve(deps, handlers[operation]));
 
   route('post', '/calls', 'createCall');
@@ -42,7 +42,7 @@ export function createCallingRouter(deps: CallingRouterDeps): Router {
   return router;
 }
 
-function describe(operation: Operation): RequestHandler {
+function describe(operation: SeedOperation): RequestHandler {
   return (req, res, next) => {
     res.locals.operation = operation;
     if (req.params.callLegId) res.locals.callLegId = req.params.callLegId;
