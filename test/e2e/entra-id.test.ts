@@ -66,11 +66,12 @@ describe('Microsoft Entra ID: ACS_ENDPOINT with DefaultAzureCredential', () => {
     expect(asked.every((u) => u.pathname === '/msi/token' && u.searchParams.get('resource') === 'https://communication.azure.com/')).toBe(true);
     expect(identity.seen.every((r) => r.headers['x-identity-header'] === IDENTITY_SECRET)).toBe(true);
 
-    const call = await eventually('the call bound to its connection', async () => {
+    // The timeline records the stand-in's real answer (201 Created) for the create.
+    const call = await eventually('the create on the call timeline', async () => {
       const got = await request(p.url).get(`/api/calls/${res.body.id}`).set('Authorization', `Bearer ${TEST_API_KEY}`);
       return got.body.timeline?.some((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'createCall') && got.body;
     });
-    expect(call.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'createCall').status).toBe('200');
+    expect(call.timeline.find((e: { kind: string; name: string }) => e.kind === 'request' && e.name === 'createCall').status).toBe('201');
     // Secrets never logged: neither the token nor the identity header.
     expect(p.output.join('\n')).not.toContain(TOKEN);
     expect(p.output.join('\n')).not.toContain(IDENTITY_SECRET);
