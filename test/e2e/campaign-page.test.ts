@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { CHROMIUM, chromium, HAVE_CHROMIUM } from '../helpers/chromium';
 import { eventually, startTestService, TestService } from '../helpers/service';
 import { TEST_API_KEY } from '../helpers/tokens';
 
 const AUDIO = 'https://media.example.com/outage.wav';
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 /** Debian's chromium is installed on some machines, never in CI: the browser checks skip, saying why, without it. */
 const browserIt = HAVE_CHROMIUM ? it : it.skip;
 const needsChromium = HAVE_CHROMIUM ? '' : ` [skipped: ${CHROMIUM} is not installed]`;
@@ -23,18 +20,6 @@ const GROUPS = [
   { size: 3, script: { answer: 'never' }, outcome: 'not-answered' },
   { size: 2, script: { answer: 'reject' }, outcome: 'not-answered' },
 ] as const;
-
-/** Headless chromium as the brief's command line runs it; `--dump-dom` prints the DOM after the virtual time budget. */
-function chromium(url: string, extra: string[], profile: string): Promise<string> {
-  const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--window-size=1200,1400', '--virtual-time-budget=5000',
-    ...extra, url,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, args, { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
 
 /** The legend's outcome rows: the count in the data attribute and the count a person reads must agree. */
 function legendCounts(dom: string): Record<string, number> {
