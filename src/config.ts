@@ -332,9 +332,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (acsGeneration === 'preview' && !usesEmulator) {
     throw new ConfigError('ACS_API_VERSION', `${acsApiVersion} is the retired preview API, which the real service no longer serves; use ${GA_API_VERSION} (or leave it unset)`);
   }
-  if (acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined) {
-    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
-  }
   const callbackJwt = {
     issuer: e.ACS_CALLBACK_ISSUER ?? (usesEmulator ? undefined : ACS_CALLBACK_ISSUER_DEFAULT),
     audience: e.ACS_RESOURCE_ID ?? e.EMULATOR_RESOURCE_ID ?? EMULATOR_RESOURCE_ID_DEFAULT,
@@ -344,6 +341,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const publicBaseUrl = e.PUBLIC_BASE_URL;
   // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
   const missing: string[] = [];
+  // Named with the others when several are missing; alone, with why it is needed.
+  const resourceIdMissing = acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined;
+  if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
   const httpAllowed = usesEmulator || e.CALLHOOK_DEV;
   if (!httpAllowed && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
   else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
@@ -396,6 +396,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
     retentionDays: e.RETENTION_DAYS,
   };
+  if (resourceIdMissing && missing.length === 1) {
+    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
+  }
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }
