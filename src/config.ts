@@ -378,14 +378,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const publicBaseUrl = e.PUBLIC_BASE_URL;
   // Every missing variable is named at once: one per start made a new deployment a loop of restarts.
   const missing: string[] = [];
+  // Named with the others when several are missing; alone, with why it is needed.
+  const resourceIdMissing = acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined;
+  if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
   const httpAllowed = usesEmulator || e.CALLHOOK_DEV;
   if (!httpAllowed && publicBaseUrl === undefined) missing.push('PUBLIC_BASE_URL');
   else if (!httpAllowed && !publicBaseUrl?.startsWith('https://')) {
     throw new ConfigError('PUBLIC_BASE_URL', 'must be an https URL when calls go to the real Call Automation service');
   }
-
-  // Callback JWTs are checked against the ACS resource's immutable id: no default can stand in for it.
-  const resourceIdMissing = acsGeneration === 'ga' && !usesEmulator && e.ACS_RESOURCE_ID === undefined;
 
   const required = <T>(variable: string, value: T | undefined, devValue: T): T => {
     if (value !== undefined) return value;
@@ -437,7 +437,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhooks: webhookConfig(e, acs === undefined, usesEmulator),
     retentionDays: e.RETENTION_DAYS,
   };
-  if (resourceIdMissing) missing.push('ACS_RESOURCE_ID');
+  if (resourceIdMissing && missing.length === 1) {
+    throw new ConfigError('ACS_RESOURCE_ID', "is required with the GA service: callback JWTs are checked against the ACS resource's immutable id");
+  }
   if (missing.length > 0) {
     throw new ConfigError(missing.join(', '), `${missing.length === 1 ? 'is' : 'are'} required when ${acs?.auth === 'entraId' ? 'ACS_ENDPOINT' : 'ACS_CONNECTION_STRING'} is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)`);
   }

@@ -64,6 +64,6 @@ export function stopMedia(leg: Leg): void {
   leg.media.queue = [];
 }
 
-function accepted(id: string, operationContext: string | null): MediaOperationAccepted {
+export function accepted(id: string, operationContext: string | null): MediaOperationAccepted {
   return { id, status: 'notStarted', operationContext, resultInfo: { ...ACCEPTED } };
 }

@@ -153,6 +153,17 @@ describe.each(CASES)('reminder calls end to end against the emulator (%s, %s)', 
     expect(call.timeline.filter((e: { kind: string }) => e.kind === 'timer')).toHaveLength(1);
   });
 
+  it('records failed when the message cannot be played, and hangs up', async () => {
+    const broken = 'https://media.example.com/broken.wav';
+    await t.emulator().put('/emulator/audio').send({ audioFileUri: broken, durationMs: 1000, fails: true }).expect((res) => expect(res.status).toBeLessThan(300));
+    const to = nextNumber();
+    await script(to, {});
+    const call = await finished((await place(to, { audioFileUri: broken })).id);
+    expect(call).toMatchObject({ outcome: 'failed', state: 'terminated' });
+    expect(call.timeline.find((e: { kind: string }) => e.kind === 'outcome').detail).toMatchObject({ reason: 'the message could not be played', error: { code: 400, subcode: 8535 } });
+    expect(await followUps(call.callLegId)).toEqual(expected('create', 'prompt', 'hangUp'));
+  });
+
   it.each([
     ['never answers', { answer: 'never' }],
     ['rejects', { answer: 'reject' }],

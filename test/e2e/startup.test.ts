@@ -86,7 +86,7 @@ describe('start-up', () => {
     const s = launch({ ACS_CONNECTION_STRING: `endpoint=https://contoso.communication.azure.com/;accesskey=${KEY}` });
     expect(await s.exited).toBe(1);
     expect(s.output).toEqual([
-      'callhook: invalid configuration: PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY, ACS_RESOURCE_ID: are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)',
+      'callhook: invalid configuration: ACS_RESOURCE_ID, PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)',
     ]);
   });
 

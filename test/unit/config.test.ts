@@ -114,7 +114,7 @@ describe('loadConfig', () => {
   it('names every missing variable at once with the real service, not one per start', () => {
     const err = configError({ ACS_CONNECTION_STRING: REAL_ACS });
     expect(err.message).toBe(
-      'PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY, ACS_RESOURCE_ID: are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)',
+      'ACS_RESOURCE_ID, PUBLIC_BASE_URL, SOURCE_IDENTITY, CALLBACK_SECRET, API_KEY: are required when ACS_CONNECTION_STRING is set, local or not (CALLHOOK_DEV=1 for development defaults; see .env.production.example)',
     );
   });
 

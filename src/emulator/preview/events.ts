@@ -27,6 +27,8 @@ export interface EventResultInfo {
 export const PLAY_COMPLETED: EventResultInfo = { Code: 200, Subcode: 0, Message: 'Action completed successfully.' };
 /** Spelled as the seed spells it ("falied"): clients may match on it. */
 export const PLAY_CANCELLED: EventResultInfo = { Code: 400, Subcode: 8508, Message: 'Action falied, the operation was cancelled.' };
+/** A file the audio catalog marks as failing: the same subcode GA's PlayFailed carries. */
+export const PLAY_FAILED: EventResultInfo = { Code: 400, Subcode: 8535, Message: 'Action failed, file format is invalid.' };
 
 export interface RosterMember {
   participantId: string;
@@ -72,12 +74,13 @@ export function playAudioResultEvent(
   operationContext: string | null,
   resultInfo: EventResultInfo,
   eventTime: string,
+  status: 'Completed' | 'Failed' = 'Completed',
 ): EmittedEvent {
   return envelope(
     null,
     'Microsoft.Communication.PlayAudioResult',
     callLegId,
-    { ResultInfo: resultInfo, OperationContext: operationContext, Status: 'Completed', CallLegId: callLegId },
+    { ResultInfo: resultInfo, OperationContext: operationContext, Status: status, CallLegId: callLegId },
     eventTime,
   );
 }

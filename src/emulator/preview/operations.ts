@@ -15,7 +15,9 @@ import type { EmulatorContext } from '../context';
 import { callLegEnded, callLegNotFound, conversationNotFound, notEstablished, participantNotFound } from '../errors';
 import { invite } from '../invites';
 import { jsonBodyOf } from '../json-body';
-import { cancelMedia, playAudio } from '../media';
+import { emitToLeg } from '../emit';
+import { accepted, cancelMedia, playAudio } from '../media';
+import { PLAY_FAILED, playAudioResultEvent } from './events';
 import type { Leg } from '../model';
 import type { Reply } from '../reply';
 import type { OperationHandler } from '../serve';
@@ -80,6 +82,11 @@ export function operationHandlers(ctx: EmulatorContext): Record<SeedOperation, O
     playAudio(req) {
       const body = parseOrThrow(playAudioSchema, jsonBodyOf(req));
       const leg = establishedLeg(param(req, 'callLegId'));
+      // A file the audio catalog marks as failing (PUT /emulator/audio {fails: true}) is accepted, then reported Failed, as on GA.
+      if (ctx.audio.fails(body.audioFileUri)) {
+        emitToLeg(ctx, leg, playAudioResultEvent(leg.id, body.operationContext ?? null, PLAY_FAILED, ctx.eventTime(), 'Failed'));
+        return { status: 202, body: accepted(randomUUID(), body.operationContext ?? null) };
+      }
       return { status: 202, body: playAudio(ctx, leg, body) };
     },
 
