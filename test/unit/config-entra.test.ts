@@ -1,5 +1,5 @@
-import { ConfigError } from '../../src/errors';
 import { loadConfig } from '../../src/config';
+import { configError as refusal } from '../helpers/config-error';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const ENTRA = {
@@ -10,16 +10,6 @@ const ENTRA = {
   API_KEY: 'production-api-key-0123456789',
   ACS_RESOURCE_ID: '6d2f1a3b-0000-4c4c-9a9a-1234567890ab',
 };
-
-function refusal(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/srv/callhook');
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('ACS_ENDPOINT alone: Microsoft Entra ID', () => {
   it('targets the endpoint with Entra ID on GA, the production requirements applying', () => {

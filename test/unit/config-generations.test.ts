@@ -1,5 +1,5 @@
-import { ConfigError } from '../../src/errors';
 import { loadConfig } from '../../src/config';
+import { configError as refusal } from '../helpers/config-error';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const REAL = {
@@ -11,16 +11,6 @@ const REAL = {
   ACS_RESOURCE_ID: '6d2f1a3b-0000-4c4c-9a9a-1234567890ab',
 };
 const LOCAL = { ACS_CONNECTION_STRING: `endpoint=http://127.0.0.1:4010/;accesskey=${KEY}`, CALLHOOK_DEV: '1' };
-
-function refusal(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/srv/callhook');
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('ACS_API_VERSION picks the generation', () => {
   it('defaults to the seed preview with the embedded emulator or a local endpoint', () => {

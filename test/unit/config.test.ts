@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import express from 'express';
-import { ConfigError } from '../../src/errors';
 import { DEV_DEFAULTS, loadConfig } from '../../src/config';
+import { configError } from '../helpers/config-error';
 
 const ROOT = path.join(__dirname, '..', '..');
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
@@ -16,16 +16,6 @@ const PRODUCTION = {
   API_KEY: 'production-api-key-0123456789',
   ACS_RESOURCE_ID: '6d2f1a3b-0000-4c4c-9a9a-1234567890ab',
 };
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/srv/callhook');
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
 
 describe('loadConfig', () => {
   it('runs with no environment at all, against the emulator and a SQLite file', () => {

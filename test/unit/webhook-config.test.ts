@@ -1,6 +1,6 @@
-import { ConfigError } from '../../src/errors';
 import { loadConfig } from '../../src/config';
 import { webhookSecret } from '../helpers/webhook-receiver';
+import { configError } from '../helpers/config-error';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const PRODUCTION = {
@@ -12,16 +12,6 @@ const PRODUCTION = {
   ACS_RESOURCE_ID: '6d2f1a3b-0000-4c4c-9a9a-1234567890ab',
 };
 const SECRET = webhookSecret('config');
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/srv/callhook');
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
 
 describe('webhook configuration', () => {
   it('is off with nothing set, and allows private targets only with the embedded emulator', () => {
