@@ -42,7 +42,11 @@ interface LegView {
   events: Array<{ eventType: string; eventTime: string; attempts: Array<{ at: number }> }>;
 }
 
-/** Per established leg: first attempt of its Established event → receipt of its first PlayAudio. */
+/** The event that says a leg is up, and the request that plays its message, in each generation's words. */
+const CONNECTED_EVENTS = new Set(['Microsoft.Communication.CallLegStateChanged', 'Microsoft.Communication.CallConnected']);
+const PLAY_OPERATIONS = new Set(['playAudio', 'play']);
+
+/** Per established leg: first attempt of its Established (GA: CallConnected) event → receipt of its first PlayAudio (GA: :play). */
 async function latencies(emulator: EmulatorProcess): Promise<{ values: number[]; missing: number; calls: number }> {
   const { calls } = await emulator.control<{ calls: Array<{ callLegId: string; establishedAt: number | null }> }>('GET', '/calls?limit=10000');
   const values: number[] = [];
@@ -53,8 +57,8 @@ async function latencies(emulator: EmulatorProcess): Promise<{ values: number[];
     async ({ callLegId }) => {
       const leg = await emulator.control<LegView>('GET', `/calls/${callLegId}`);
       const stamp = new Date(leg.establishedAt!).toISOString().slice(0, -1);
-      const established = leg.events.find((e) => e.eventType === 'Microsoft.Communication.CallLegStateChanged' && e.eventTime.startsWith(stamp) && e.attempts.length > 0);
-      const play = leg.requests.find((r) => r.operation === 'playAudio');
+      const established = leg.events.find((e) => CONNECTED_EVENTS.has(e.eventType) && e.eventTime.startsWith(stamp) && e.attempts.length > 0);
+      const play = leg.requests.find((r) => PLAY_OPERATIONS.has(r.operation));
       if (!established || !play) {
         missing += 1;
         return;
