@@ -111,8 +111,12 @@ describe('event delivery', () => {
     await control(acs, 'PUT', '/faults', { duplicateRate: 1 });
     const call = await shortCall();
     await waitFor('8 posts', () => postsTo(call.path).length === 8);
-    // Read after the posts arrived: a duplicate's attempt is recorded when it is sent, not before.
-    const leg = await settled(call.callLegId);
+    await settled(call.callLegId);
+    // An event counts as delivered at its first answer; its duplicate's attempt is recorded when that one is answered.
+    const leg = await waitFor('every duplicate attempt recorded', async () => {
+      const view = (await control(acs, 'GET', `/calls/${call.callLegId}`)).body;
+      return view.events.every((e: { attempts: unknown[] }) => e.attempts.length === 2) ? view : undefined;
+    });
     const bodies = postsTo(call.path).map((p) => JSON.stringify(p.body));
     expect(bodies).toHaveLength(8);
     for (let i = 0; i < 8; i += 2) expect(bodies[i + 1]).toBe(bodies[i]);
