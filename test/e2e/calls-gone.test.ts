@@ -32,7 +32,15 @@ describe.each(DATABASE_KINDS)('calls the service no longer knows (%s)', (kind) =
       .expect(201);
     const id = created.body.id as string;
     const established = async () => (await t.api().get('/api/calls').query({ campaignId: id, state: 'established', limit: 100 })).body.calls as Array<{ id: string }>;
-    await eventually('every callee to be listening', async () => (await established()).length === targets.length);
+    // Listening: the play was requested and answered (an established call whose play is still in flight would fail on the play instead).
+    const playing = async (callId: string) =>
+      ((await t.api().get(`/api/calls/${callId}`)).body.timeline as Array<{ kind: string; name: string; status: string }>).some(
+        (e) => e.kind === 'request' && e.name === 'playAudio' && e.status === '202',
+      );
+    await eventually('every callee to be listening', async () => {
+      const calls = await established();
+      return calls.length === targets.length && (await Promise.all(calls.map((c) => playing(c.id)))).every(Boolean);
+    });
     await emulator.control().post('/emulator/reset').expect(200);
 
     // The no-key timers hang up; the hang-ups answer 404.
