@@ -145,23 +145,33 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
     /**
      * Leases due deliveries that head their order key (nothing older of the same
      * call or campaign is still pending), so one key is delivered one event at a
-     * time, in order, by one instance; the others skip the locked rows.
+     * time, in order, by one instance; the others skip the locked rows. At most
+     * `free(endpoint)` rows per endpoint: the rest stay unleased for the next round
+     * instead of being leased and given back.
      */
-    async claim(owner: string, limit: number, now: number, leaseMs: number, skipEndpoints: string[] = []): Promise<Delivery[]> {
-      const skip = skipEndpoints.length ? `AND o.endpoint NOT IN (${skipEndpoints.map(() => '?').join(', ')})` : '';
+    async claim(owner: string, o: { limit: number; now: number; leaseMs: number; skipEndpoints: string[]; perEndpoint: number; active: Map<string, number> }): Promise<Delivery[]> {
       const candidates = await db.get(
         `SELECT 1 AS due FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
-        [now, now],
+        [o.now, o.now],
       );
       if (!candidates) return [];
+      const skip = o.skipEndpoints.length ? `AND o.endpoint NOT IN (${o.skipEndpoints.map(() => '?').join(', ')})` : '';
+      const busy = [...o.active].filter(([endpoint, n]) => n > 0 && !o.skipEndpoints.includes(endpoint));
+      const cap = busy.length ? `CASE endpoint ${busy.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END` : '?';
       const rows = await db.all<Row>(
         `UPDATE webhook_outbox SET lease_owner = ?, lease_until = ? WHERE id IN (
-           SELECT o.id FROM webhook_outbox o
-           WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?) ${skip}
-             AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id)
-           ORDER BY o.id LIMIT ? {{skip_locked}}
+           SELECT id FROM (
+             SELECT id, endpoint, ROW_NUMBER() OVER (PARTITION BY endpoint ORDER BY id) AS place FROM (
+               SELECT o.id, o.endpoint FROM webhook_outbox o
+               WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?) ${skip}
+                 AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.order_key = o.order_key AND p.status = 'pending' AND p.id < o.id)
+               ORDER BY o.id LIMIT ? {{skip_locked}}
+             ) due
+           ) ranked
+           WHERE place <= ${cap}
+           ORDER BY id LIMIT ?
          ) RETURNING ${COLUMNS}`,
-        [owner, now + leaseMs, now, now, ...skipEndpoints, limit] as Param[],
+        [owner, o.now + o.leaseMs, o.now, o.now, ...o.skipEndpoints, o.limit * 2, ...busy.flatMap(([endpoint, n]) => [endpoint, o.perEndpoint - n]), o.perEndpoint, o.limit] as Param[],
       );
       return rows.map(toDelivery).sort((a, b) => a.id - b.id);
     },

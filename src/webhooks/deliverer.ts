@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { Store } from '../store';
+import type { Repos, Store } from '../store';
 import type { Delivery } from '../store/webhooks';
 import { retryDelayMs } from './backoff';
 import { createCircuits } from './circuit';
@@ -28,6 +28,7 @@ export interface DelivererOptions {
 }
 
 const CIRCUIT_THRESHOLD = 5;
+const RECORD_BATCH_MS = 5;
 
 /**
  * Delivers the outbox. Rows are leased (several instances share the work, and
@@ -49,13 +50,62 @@ export function createDeliverer(options: DelivererOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let ticking = false;
+  let backlog = false;
+
+  interface Finished {
+    d: Delivery;
+    result: PostResult;
+    outcome: 'delivered' | 'failed' | 'retry';
+    started: number;
+    at: number;
+    retryAt?: number;
+  }
+  // Attempts that finish close together are recorded in one transaction: one commit for many deliveries.
+  let finished: Array<Finished & { done: (err?: unknown) => void }> = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing = Promise.resolve();
+
+  function flush(): void {
+    flushTimer = undefined;
+    const batch = finished;
+    finished = [];
+    flushing = flushing.then(async () => {
+      try {
+        await store.tx(async (r) => {
+          for (const f of batch) await recordAttempt(r, f);
+        });
+        for (const f of batch) f.done();
+      } catch (err) {
+        for (const f of batch) f.done(err);
+      }
+    });
+  }
+
+  async function recordAttempt(r: Repos, { d, result, outcome, started, at, retryAt }: Finished): Promise<void> {
+    await r.webhooks.recordAttempt(d.id, { at, status: result.status, error: result.error, result: outcome, retryAt });
+    if (!d.callId) return;
+    await r.timeline.append({
+      callId: d.callId,
+      at: started,
+      kind: 'webhook',
+      name: d.type,
+      status: outcome === 'delivered' ? String(result.status) : (result.status === null ? 'error' : String(result.status)),
+      latencyMs: at - started,
+      detail: { deliveryId: d.id, webhookId: d.eventId, endpoint: d.endpoint, attempt: d.attempts + 1, result: outcome, error: result.error },
+    });
+  }
+
+  const record = (f: Finished) =>
+    new Promise<void>((resolve, reject) => {
+      finished.push({ ...f, done: (err) => (err ? reject(err) : resolve()) });
+      flushTimer ??= setTimeout(flush, RECORD_BATCH_MS);
+    });
 
   async function attempt(d: Delivery): Promise<void> {
     const started = clock.now();
     const headers = signatureHeaders(options.secrets, d.eventId, new Date(started), d.body);
     const result = await postWebhook(d.endpoint, headers, d.body, { timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate });
     const at = clock.now();
-    const latencyMs = at - started;
     let outcome: 'delivered' | 'failed' | 'retry';
     let retryAt: number | undefined;
     if (result.status !== null && result.status >= 200 && result.status < 300) {
@@ -66,21 +116,8 @@ export function createDeliverer(options: DelivererOptions) {
       retryAt = at + retryDelayMs(d.attempts + 1, options.retryBaseMs, result.retryAfterMs);
       outcome = result.retryable && retryAt <= d.createdAt + options.horizonMs ? 'retry' : 'failed';
     }
-    await store.tx(async (r) => {
-      await r.webhooks.recordAttempt(d.id, { at, status: result.status, error: result.error, result: outcome, retryAt });
-      if (d.callId) {
-        await r.timeline.append({
-          callId: d.callId,
-          at: started,
-          kind: 'webhook',
-          name: d.type,
-          status: outcome === 'delivered' ? String(result.status) : (result.status === null ? 'error' : String(result.status)),
-          latencyMs,
-          detail: { deliveryId: d.id, webhookId: d.eventId, endpoint: d.endpoint, attempt: d.attempts + 1, result: outcome, error: result.error },
-        });
-      }
-    });
-    options.onAttempt?.(d, result, outcome, latencyMs);
+    await record({ d, result, outcome, started, at, retryAt });
+    options.onAttempt?.(d, result, outcome, at - started);
     // The origin only: a receiver's URL may carry a token of its own in its path or query.
     if (outcome !== 'delivered') logger.warn({ deliveryId: d.id, type: d.type, endpoint: new URL(d.endpoint).origin, status: result.status, error: result.error, outcome }, 'webhook delivery failed');
   }
@@ -97,7 +134,8 @@ export function createDeliverer(options: DelivererOptions) {
     try {
       const capacity = concurrency - active.size;
       if (capacity <= 0) return;
-      const claimed = await store.webhooks.claim(owner, capacity, clock.now(), leaseMs, busyEndpoints());
+      const claimed = await store.webhooks.claim(owner, { limit: capacity, now: clock.now(), leaseMs, skipEndpoints: busyEndpoints(), perEndpoint, active: perEndpointActive });
+      backlog = claimed.length > 0;
       for (const d of claimed) {
         const blockedUntil = circuits.blockedUntil(d.endpoint);
         if (blockedUntil || (perEndpointActive.get(d.endpoint) ?? 0) >= perEndpoint) {
@@ -110,7 +148,9 @@ export function createDeliverer(options: DelivererOptions) {
           .finally(() => {
             active.delete(d.id);
             perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 1) - 1);
-            if (running) setImmediate(() => void tick());
+            // A claim per finished attempt would cost a round trip per delivery: while there is work, claim
+            // again once half the endpoint's slots are free; otherwise the next poll picks up what came in.
+            if (running && backlog && (perEndpointActive.get(d.endpoint) ?? 0) <= perEndpoint / 2) setImmediate(() => void tick());
           });
         active.set(d.id, work);
       }
@@ -134,6 +174,10 @@ export function createDeliverer(options: DelivererOptions) {
       running = false;
       clearInterval(timer);
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+      if (flushTimer) {
+        clearTimeout(flushTimer);
+        flush();
+      }
       await Promise.race([Promise.allSettled([...active.values()]), timeout]);
     },
   };

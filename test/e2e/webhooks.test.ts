@@ -133,6 +133,11 @@ describe.each(DATABASE_KINDS)('outbound webhooks end to end (%s)', (kind) => {
     expect(retried.status).toBe(202);
     const again = await eventually('the retried delivery', () => forCall(id).find((e) => e.type === 'call.outcome'));
     expect(again.id).toBe(failed.webhookId);
+    // Recorded as delivered once its answer is written (just after the receiver has it): then there is nothing to retry.
+    await eventually('the retry recorded', async () => {
+      const res = await t.api().get('/api/webhooks/deliveries').query({ callId: id, status: 'delivered', type: 'call.outcome' });
+      return res.body.deliveries[0];
+    });
     expect((await t.api().post(`/api/webhooks/deliveries/${failed.id}/retry`)).status).toBe(409);
     expect((await t.api().post('/api/webhooks/deliveries/abc/retry')).body.error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('params.id') });
   });
