@@ -30,8 +30,8 @@ export interface NodeProcess {
 }
 
 /**
- * A TypeScript entry point in a node process of its own (loaded through
- * tsx/cjs, as test/helpers/process.ts does). Resolves once a line of its
+ * An entry point in a node process of its own: compiled JavaScript as it is,
+ * TypeScript through tsx/cjs (as test/helpers/process.ts does). Resolves once a line of its
  * output matches `ready`; rejects if it exits or `timeoutMs` passes first.
  */
 export async function startNode(options: {
@@ -44,7 +44,8 @@ export async function startNode(options: {
   /** Every line of its output also goes to this file. */
   logFile?: string;
 }): Promise<NodeProcess & { readyLine: string }> {
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--require', 'tsx/cjs', options.script], {
+  const loader = options.script.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,12 +24,12 @@ export interface RunOptions {
   logFile?: string;
 }
 
-/** callhook as `npm start` runs it (src/server.ts), in its own process. */
+/** callhook as `npm start` and the container run it (the compiled dist/src/server.js), in its own process. */
 export async function startCallhook(env: Record<string, string>, options: RunOptions = {}): Promise<Callhook> {
   const port = await freePort();
   const proc = await startNode({
     name: 'callhook',
-    script: 'src/server.ts',
+    script: 'dist/src/server.js',
     execArgv: options.execArgv,
     logFile: options.logFile,
     ready: /"callhook listening"/,
