@@ -61,6 +61,20 @@ export interface CallsRouterDeps {
 }
 
 /** `POST /api/calls` places a reminder call; `GET` reads one with its timeline, or lists them. */
+/**
+ * Webhook attempts live with their deliveries, not in the timeline table: each goes in before the
+ * first entry written after it started; the entries themselves keep the order they were written in.
+ */
+function mergeByTime<T extends { at: number }>(entries: T[], attempts: T[]): T[] {
+  const merged: T[] = [];
+  let next = 0;
+  for (const entry of entries) {
+    while (next < attempts.length && attempts[next].at < entry.at) merged.push(attempts[next++]);
+    merged.push(entry);
+  }
+  return merged.concat(attempts.slice(next));
+}
+
 export function callsRouter(deps: CallsRouterDeps): Router {
   const router = Router();
 
@@ -85,8 +99,14 @@ export function callsRouter(deps: CallsRouterDeps): Router {
     const id = String(req.params.id);
     const call = await deps.store.calls.get(id);
     if (!call) throw new NotFoundError(`no call with id "${id}"`, 'call_not_found');
-    const [timeline, timers, inbox] = await Promise.all([deps.store.timeline.list(id), deps.store.timers.pending(id), deps.store.inbox.list(id)]);
+    const [entries, webhooks, timers, inbox] = await Promise.all([
+      deps.store.timeline.list(id),
+      deps.store.webhooks.timelineFor(id),
+      deps.store.timers.pending(id),
+      deps.store.inbox.list(id),
+    ]);
     const bySeq = new Map(inbox.map((e) => [e.seq, e]));
+    const timeline = mergeByTime(entries, webhooks.map((w) => ({ ...w, seq: 0, inboxSeq: null })));
     res.json({
       ...callView(call),
       timers: timers.map((t) => ({ kind: t.kind, dueAt: iso(t.dueAt) })),

@@ -214,6 +214,13 @@ CREATE INDEX webhook_outbox_call ON webhook_outbox (call_id) WHERE call_id IS NO
 CREATE INDEX webhook_outbox_campaign ON webhook_outbox (campaign_id) WHERE campaign_id IS NOT NULL;
 `,
   },
+  {
+    id: 9,
+    name: 'webhook attempts on the outbox row',
+    // Each attempt is kept with its delivery (a JSON array), not as a timeline row of its own:
+    // the deliverer then records a whole round of attempts in one statement.
+    sql: `ALTER TABLE webhook_outbox ADD COLUMN attempt_log TEXT;`,
+  },
 ];
 
 const LOCK_ID = 724_113_001;

@@ -4,7 +4,7 @@ import { Db } from './db';
 export type Pruned = Record<string, number>;
 
 /** What belongs to a call and goes with it, children first (they reference calls). */
-const CALL_CHILDREN = ['inbox', 'timeline', 'timers', 'roster', 'participant_log'] as const;
+const CALL_CHILDREN = ['inbox', 'timeline', 'timers', 'roster', 'participant_log', 'webhook_outbox'] as const;
 
 const add = (into: Pruned, table: string, n: number) => {
   if (n > 0) into[table] = (into[table] ?? 0) + n;
@@ -17,8 +17,8 @@ const add = (into: Pruned, table: string, n: number) => {
 export function retentionRepo(db: Db) {
   return {
     /**
-     * Up to `limit` calls that ended before `cutoff`, with their inbox, timeline, timers and
-     * roster. A campaign's call is kept while its campaign is kept (its report links to it).
+     * Up to `limit` calls that ended before `cutoff`, with their inbox, timeline, timers,
+     * roster and webhook deliveries. A campaign's call is kept while its campaign is kept (its report links to it).
      */
     async pruneCalls(cutoff: number, limit: number): Promise<Pruned> {
       return db.tx(async (tx) => {
@@ -57,6 +57,7 @@ export function retentionRepo(db: Db) {
           await tx.run('DELETE FROM campaign_targets WHERE id IN (SELECT id FROM campaign_targets WHERE campaign_id = ? LIMIT ?)', [campaign.id, limit]),
         );
         if (!(await tx.get('SELECT 1 AS one FROM campaign_targets WHERE campaign_id = ? LIMIT 1', [campaign.id]))) {
+          add(pruned, 'webhook_outbox', await tx.run('DELETE FROM webhook_outbox WHERE campaign_id = ? AND call_id IS NULL', [campaign.id]));
           add(pruned, 'campaigns', await tx.run('DELETE FROM campaigns WHERE id = ?', [campaign.id]));
         }
         return pruned;

@@ -2,8 +2,25 @@ import { deterministicUuid } from '../ids';
 import type { WebhookEventType, WebhookSubscription } from '../webhooks/event-types';
 import { OutgoingEvent, webhookBody } from '../webhooks/events';
 import { Db, Param } from './db';
+import { fromJson } from './json';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type AttemptResult = 'delivered' | 'failed' | 'retry';
+
+/** One attempt of a delivery: when it started, how long it took, and what came back. */
+export interface Attempt {
+  at: number;
+  latencyMs: number;
+  status: number | null;
+  error: string | null;
+  result: AttemptResult;
+}
+
+/** An attempt to record, and when to try again (a retry). */
+export interface FinishedAttempt extends Attempt {
+  delivery: Delivery;
+  retryAt?: number;
+}
 
 /** What the outbox needs to know from the configuration to route an event. */
 export interface OutboxOptions {
@@ -34,6 +51,7 @@ export interface Delivery {
   lastStatus: number | null;
   lastError: string | null;
   deliveredAt: number | null;
+  attemptLog: Attempt[];
 }
 
 interface Row {
@@ -53,10 +71,11 @@ interface Row {
   last_status: number | null;
   last_error: string | null;
   delivered_at: number | null;
+  attempt_log: string | null;
 }
 
 const COLUMNS =
-  'id, event_id, event_type, endpoint, order_key, call_id, campaign_id, body, status, attempts, created_at, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at';
+  'id, event_id, event_type, endpoint, order_key, call_id, campaign_id, body, status, attempts, created_at, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, attempt_log';
 
 function toDelivery(r: Row): Delivery {
   return {
@@ -76,6 +95,7 @@ function toDelivery(r: Row): Delivery {
     lastStatus: r.last_status,
     lastError: r.last_error,
     deliveredAt: r.delivered_at,
+    attemptLog: fromJson<Attempt[]>(r.attempt_log, []),
   };
 }
 
@@ -181,16 +201,33 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
       await db.run('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?', [notBefore, id, owner]);
     },
 
-    /** Records one attempt: delivered, failed for good, or to be retried at `retryAt`. */
-    async recordAttempt(
-      id: number,
-      attempt: { at: number; status: number | null; error: string | null; result: 'delivered' | 'failed' | 'retry'; retryAt?: number },
-    ): Promise<void> {
-      const status: DeliveryStatus = attempt.result === 'retry' ? 'pending' : attempt.result;
+    /**
+     * Records attempts (each delivered, failed for good, or to be retried at its `retryAt`) in one
+     * statement, each appended to its delivery's attempt log. Only the lease holder writes a leased row.
+     */
+    async recordAttempts(finished: FinishedAttempt[]): Promise<void> {
+      if (!finished.length) return;
+      const values = finished.map(() => '(CAST(? AS BIGINT), ?, CAST(? AS BIGINT), CAST(? AS INTEGER), ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)').join(', ');
+      const params = finished.flatMap((f) => {
+        const { delivery: d, retryAt, ...attempt } = f;
+        return [
+          d.id,
+          f.result === 'retry' ? 'pending' : f.result,
+          f.at + f.latencyMs,
+          f.status,
+          f.error,
+          retryAt ?? f.at + f.latencyMs,
+          f.result === 'delivered' ? f.at + f.latencyMs : null,
+          JSON.stringify([...d.attemptLog, attempt]),
+        ];
+      });
       await db.run(
-        `UPDATE webhook_outbox SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_status = ?, last_error = ?,
-           next_attempt_at = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
-        [status, attempt.at, attempt.status, attempt.error, attempt.retryAt ?? attempt.at, attempt.result === 'delivered' ? attempt.at : null, id],
+        `WITH v (id, status, at, last_status, last_error, next_at, delivered_at, log) AS (VALUES ${values})
+         UPDATE webhook_outbox SET status = v.status, attempts = attempts + 1, last_attempt_at = v.at, last_status = v.last_status,
+           last_error = v.last_error, next_attempt_at = v.next_at, delivered_at = v.delivered_at, attempt_log = v.log,
+           lease_owner = NULL, lease_until = NULL
+         FROM v WHERE webhook_outbox.id = v.id`,
+        params as Param[],
       );
     },
 
@@ -202,6 +239,26 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
         [now, now, id],
       );
       return row && toDelivery(row);
+    },
+
+    /** A call's delivery attempts as timeline entries (kind `webhook`), in the order they were made. */
+    async timelineFor(callId: string): Promise<Array<{ at: number; kind: 'webhook'; name: string; status: string; latencyMs: number; detail: unknown }>> {
+      const rows = await db.all<{ id: number; event_id: string; event_type: string; endpoint: string; attempt_log: string }>(
+        'SELECT id, event_id, event_type, endpoint, attempt_log FROM webhook_outbox WHERE call_id = ? AND attempt_log IS NOT NULL ORDER BY id',
+        [callId],
+      );
+      return rows
+        .flatMap((r) =>
+          fromJson<Attempt[]>(r.attempt_log, []).map((a, i) => ({
+            at: a.at,
+            kind: 'webhook' as const,
+            name: r.event_type,
+            status: a.status === null ? 'error' : String(a.status),
+            latencyMs: a.latencyMs,
+            detail: { deliveryId: Number(r.id), webhookId: r.event_id, endpoint: r.endpoint, attempt: i + 1, result: a.result, error: a.error },
+          })),
+        )
+        .sort((a, b) => a.at - b.at);
     },
 
     async get(id: number): Promise<Delivery | undefined> {

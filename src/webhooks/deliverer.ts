@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { Repos, Store } from '../store';
-import type { Delivery } from '../store/webhooks';
+import type { Store } from '../store';
+import type { AttemptResult, Delivery, FinishedAttempt } from '../store/webhooks';
 import { retryDelayMs } from './backoff';
 import { createCircuits } from './circuit';
 import { postWebhook, PostResult } from './http-post';
@@ -24,7 +24,7 @@ export interface DelivererOptions {
   concurrency?: number;
   perEndpoint?: number;
   pollMs?: number;
-  onAttempt?: (delivery: Delivery, result: PostResult, outcome: 'delivered' | 'failed' | 'retry', latencyMs: number) => void;
+  onAttempt?: (delivery: Delivery, result: PostResult, outcome: AttemptResult, latencyMs: number) => void;
 }
 
 const CIRCUIT_THRESHOLD = 5;
@@ -52,16 +52,8 @@ export function createDeliverer(options: DelivererOptions) {
   let ticking = false;
   let backlog = false;
 
-  interface Finished {
-    d: Delivery;
-    result: PostResult;
-    outcome: 'delivered' | 'failed' | 'retry';
-    started: number;
-    at: number;
-    retryAt?: number;
-  }
-  // Attempts that finish close together are recorded in one transaction: one commit for many deliveries.
-  let finished: Array<Finished & { done: (err?: unknown) => void }> = [];
+  // Attempts that finish close together are recorded in one statement.
+  let finished: Array<FinishedAttempt & { done: (err?: unknown) => void }> = [];
   let flushTimer: NodeJS.Timeout | undefined;
   let flushing = Promise.resolve();
 
@@ -71,9 +63,7 @@ export function createDeliverer(options: DelivererOptions) {
     finished = [];
     flushing = flushing.then(async () => {
       try {
-        await store.tx(async (r) => {
-          for (const f of batch) await recordAttempt(r, f);
-        });
+        await store.webhooks.recordAttempts(batch.map(({ done: _done, ...f }) => f));
         for (const f of batch) f.done();
       } catch (err) {
         for (const f of batch) f.done(err);
@@ -81,21 +71,7 @@ export function createDeliverer(options: DelivererOptions) {
     });
   }
 
-  async function recordAttempt(r: Repos, { d, result, outcome, started, at, retryAt }: Finished): Promise<void> {
-    await r.webhooks.recordAttempt(d.id, { at, status: result.status, error: result.error, result: outcome, retryAt });
-    if (!d.callId) return;
-    await r.timeline.append({
-      callId: d.callId,
-      at: started,
-      kind: 'webhook',
-      name: d.type,
-      status: outcome === 'delivered' ? String(result.status) : (result.status === null ? 'error' : String(result.status)),
-      latencyMs: at - started,
-      detail: { deliveryId: d.id, webhookId: d.eventId, endpoint: d.endpoint, attempt: d.attempts + 1, result: outcome, error: result.error },
-    });
-  }
-
-  const record = (f: Finished) =>
+  const record = (f: FinishedAttempt) =>
     new Promise<void>((resolve, reject) => {
       finished.push({ ...f, done: (err) => (err ? reject(err) : resolve()) });
       flushTimer ??= setTimeout(flush, RECORD_BATCH_MS);
@@ -106,7 +82,7 @@ export function createDeliverer(options: DelivererOptions) {
     const headers = signatureHeaders(options.secrets, d.eventId, new Date(started), d.body);
     const result = await postWebhook(d.endpoint, headers, d.body, { timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate });
     const at = clock.now();
-    let outcome: 'delivered' | 'failed' | 'retry';
+    let outcome: AttemptResult;
     let retryAt: number | undefined;
     if (result.status !== null && result.status >= 200 && result.status < 300) {
       outcome = 'delivered';
@@ -116,7 +92,7 @@ export function createDeliverer(options: DelivererOptions) {
       retryAt = at + retryDelayMs(d.attempts + 1, options.retryBaseMs, result.retryAfterMs);
       outcome = result.retryable && retryAt <= d.createdAt + options.horizonMs ? 'retry' : 'failed';
     }
-    await record({ d, result, outcome, started, at, retryAt });
+    await record({ delivery: d, at: started, latencyMs: at - started, status: result.status, error: result.error, result: outcome, retryAt });
     options.onAttempt?.(d, result, outcome, at - started);
     // The origin only: a receiver's URL may carry a token of its own in its path or query.
     if (outcome !== 'delivered') logger.warn({ deliveryId: d.id, type: d.type, endpoint: new URL(d.endpoint).origin, status: result.status, error: result.error, outcome }, 'webhook delivery failed');
