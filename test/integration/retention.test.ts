@@ -36,7 +36,17 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     await store.timeline.append({ callId: id, at: now, kind: 'note', name: 'test' });
     await store.timers.schedule({ id: `${id}-timer`, callId: id, kind: 'no-key', dueAt: now + 1000 });
     await store.roster.join(id, { participantId: `${id}-p`, rawId: '8:acs:p', isMuted: false, joinedAt: now });
+    await delivery(`call:${id}`, id, extra.campaignId ?? null);
     if (endedDaysAgo !== null) await store.calls.update(id, { state: 'terminated', endedAt: now - endedDaysAgo * DAY });
+  }
+
+  /** A delivered webhook of a call (callId) or of a campaign itself (callId null). */
+  async function delivery(key: string, callId: string | null, campaignId: string | null) {
+    await store.db.run(
+      `INSERT INTO webhook_outbox (event_id, dedupe_key, event_type, endpoint, order_key, call_id, campaign_id, body, status, attempts, created_at, next_attempt_at)
+       VALUES (?, ?, 'call.outcome', 'https://hooks.example.com/', ?, ?, ?, '{}', 'delivered', 1, ?, ?)`,
+      [`msg_${key}`, key, key, callId, campaignId, now, now],
+    );
   }
 
   async function campaign(id: string, targets: number, finishedDaysAgo: number | null) {
@@ -46,6 +56,7 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
         Array.from({ length: targets }, (_, i) => ({ rowNo: i + 1, target: `+1555${1_000_000 + i}`, fields: {} })),
       ),
     );
+    await delivery(`campaign:${id}`, null, id);
     if (finishedDaysAgo !== null) await store.db.run("UPDATE campaigns SET status = 'completed', finished_at = ? WHERE id = ?", [now - finishedDaysAgo * DAY, id]);
   }
 
@@ -69,7 +80,9 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     expect(await ids('campaigns')).toEqual(['running']);
     expect(await count('campaign_targets')).toBe(3);
     for (const table of ['inbox', 'timeline', 'timers', 'roster']) expect(await count(table)).toBe(3);
-    expect(pruned).toEqual({ calls: 9, inbox: 9, timeline: 9, timers: 9, roster: 9, campaign_targets: 120, campaigns: 1 });
+    // The running campaign's own delivery and the three kept calls' stay.
+    expect(await count('webhook_outbox')).toBe(4);
+    expect(pruned).toEqual({ calls: 9, inbox: 9, timeline: 9, timers: 9, roster: 9, webhook_outbox: 10, campaign_targets: 120, campaigns: 1 });
     expect(logs.some((l) => l.includes('"retention pruned ended calls and campaigns"') && l.includes('"campaign_targets":120'))).toBe(true);
 
     // Nothing more is due until the clock moves on; then the recent call goes too.
