@@ -216,10 +216,14 @@ CREATE INDEX webhook_outbox_campaign ON webhook_outbox (campaign_id) WHERE campa
   },
   {
     id: 9,
-    name: 'webhook attempts on the outbox row',
+    name: 'webhook attempts on the outbox row, pending deliveries by id',
     // Each attempt is kept with its delivery (a JSON array), not as a timeline row of its own:
-    // the deliverer then records a whole round of attempts in one statement.
-    sql: `ALTER TABLE webhook_outbox ADD COLUMN attempt_log TEXT;`,
+    // the deliverer then records a whole round of attempts in one statement. The claim takes the
+    // oldest pending rows first; without an index of those, SQLite walked the whole table in id order.
+    sql: `
+ALTER TABLE webhook_outbox ADD COLUMN attempt_log TEXT;
+CREATE INDEX webhook_outbox_pending ON webhook_outbox (id, next_attempt_at) WHERE status = 'pending';
+`,
   },
 ];
 
