@@ -2,7 +2,7 @@ import type { BenchContext } from './lib/context';
 import { campaignRows, Row, runCampaign, scriptTargets } from './lib/campaigns';
 import { DatabaseKind, freshDatabase } from './lib/databases';
 import { cpuSecondsOf, sampleMemory } from './lib/processes';
-import { EmulatorProcess, startBare, startCallhook, startEmulatorProcess } from './lib/services';
+import { Callhook, EmulatorProcess, startBare, startCallhook, startEmulatorProcess } from './lib/services';
 import { sleep } from './lib/stats';
 
 /**
@@ -37,6 +37,10 @@ export interface CampaignFigures {
   outcomes: Record<string, number>;
   /** The emulator's delivery counters: duplicates sent, reorders, failed attempts. */
   delivery?: Record<string, number>;
+  /** With webhooks on: how long after the campaign's end the outbox had nothing pending (null: not within the limit). */
+  webhookDrainMs?: number | null;
+  /** Service CPU time per call placed, until the outbox drained when webhooks are on. */
+  cpuMsPerCall?: number;
 }
 
 export interface CampaignResults {
@@ -119,6 +123,9 @@ async function oneCampaign(
       const emulatorCpu = ((cpuSecondsOf(emulator.pid) ?? NaN) - emulatorBefore) / (run.elapsedMs / 1000);
       const benchUsage = process.cpuUsage(benchBefore);
       const benchCpu = (benchUsage.user + benchUsage.system) / 1000 / run.elapsedMs;
+      const webhookDrainMs = ctx.service.env?.WEBHOOK_URL ? await outboxDrained(service) : undefined;
+      // Including what was left to deliver after the last call.
+      const cpuMsPerCall = (((cpuSecondsOf(service.pid) ?? NaN) - cpuBefore) * 1000) / run.view.progress.attempts;
       const peakRssBytes = memory.stop();
       const delivery = faults ? (await emulator.control<{ stats: Record<string, number> }>('GET', '/deliveries')).stats : undefined;
       for (const m of run.mismatches.slice(0, 5)) ctx.progress.log(`${label}: ${m.to} expected ${m.expected}, got ${m.got}`);
@@ -136,6 +143,8 @@ async function oneCampaign(
         mismatches: run.mismatches,
         outcomes: run.view.outcomes,
         delivery,
+        webhookDrainMs,
+        cpuMsPerCall,
       };
       return { figures, perTarget };
     } finally {
@@ -145,6 +154,17 @@ async function oneCampaign(
     await emulator?.stop();
     await db.drop();
   }
+}
+
+/** Milliseconds until no webhook delivery is pending (what the campaign left to deliver when it ended), or null after 120 s. */
+async function outboxDrained(service: Callhook): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    const { deliveries } = await service.api<{ deliveries: unknown[] }>('GET', '/api/webhooks/deliveries?status=pending&limit=1');
+    if (!deliveries.length) return Date.now() - started;
+    await sleep(100);
+  }
+  return null;
 }
 
 export async function benchCampaign(ctx: BenchContext, what: { campaign: boolean; storm: boolean }): Promise<CampaignResults> {

@@ -1,4 +1,4 @@
-import type { CampaignResults } from './campaign';
+import type { CampaignFigures, CampaignResults } from './campaign';
 import type { FollowUpFigures, FollowUpResults } from './follow-up';
 import type { IngestResults } from './ingest';
 import type { Machine } from './lib/machine';
@@ -190,6 +190,10 @@ function webhooksTable(r: BenchResults): string {
     if (!off) continue;
     rows.push(['Campaign calls/s', on.database, fixed(off.figures.callsPerSecond, 0), fixed(on.figures.callsPerSecond, 0), ratio(on.figures.callsPerSecond, off.figures.callsPerSecond)]);
     rows.push(['Campaign peak RSS', on.database, megabytes(off.figures.peakRssBytes), megabytes(on.figures.peakRssBytes), ratio(on.figures.peakRssBytes, off.figures.peakRssBytes)]);
+    const perCall = (f: CampaignFigures) => f.cpuMsPerCall ?? NaN;
+    rows.push(['Campaign service CPU per call (with the drain)', on.database, `${fixed(perCall(off.figures), 2)} ms`, `${fixed(perCall(on.figures), 2)} ms`, ratio(perCall(on.figures), perCall(off.figures))]);
+    const drain = on.figures.webhookDrainMs;
+    rows.push(['Outbox pending after the last call', on.database, '—', drain === null || drain === undefined ? 'not drained in 120 s' : `drained in ${fixed(drain / 1000, 1)} s`, '']);
   }
   return `${table(['Figure', 'Database', 'Webhooks off', 'Webhooks on', 'On / off'], rows, ['l', 'l', 'r', 'r', 'r'])}\n\nWebhooks received by the sink: ${w.delivered}.`;
 }
