@@ -60,7 +60,6 @@ export interface CallsRouterDeps {
   checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
 }
 
-/** `POST /api/calls` places a reminder call; `GET` reads one with its timeline, or lists them. */
 /**
  * Webhook attempts live with their deliveries, not in the timeline table: each goes in before the
  * first entry written after it started; the entries themselves keep the order they were written in.
@@ -75,6 +74,7 @@ function mergeByTime<T extends { at: number }>(entries: T[], attempts: T[]): T[]
   return merged.concat(attempts.slice(next));
 }
 
+/** `POST /api/calls` places a reminder call; `GET` reads one with its timeline, or lists them. */
 export function callsRouter(deps: CallsRouterDeps): Router {
   const router = Router();
 

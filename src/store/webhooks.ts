@@ -166,8 +166,8 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
      * Leases due deliveries that head their order key (nothing older of the same
      * call or campaign is still pending), so one key is delivered one event at a
      * time, in order, by one instance; the others skip the locked rows. At most
-     * `free(endpoint)` rows per endpoint: the rest stay unleased for the next round
-     * instead of being leased and given back.
+     * as many rows per endpoint as it has free slots (`perEndpoint` less its `active`
+     * deliveries): the rest stay unleased for a later round instead of being leased and given back.
      */
     async claim(owner: string, o: { limit: number; now: number; leaseMs: number; skipEndpoints: string[]; perEndpoint: number; active: Map<string, number> }): Promise<Delivery[]> {
       const candidates = await db.get(
