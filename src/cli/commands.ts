@@ -19,6 +19,8 @@ export interface CliIo {
   now(): number;
   onInterrupt(handler: () => void): () => void;
   ask?: () => Promise<InterruptChoice>;
+  /** How the person started this program, for the commands it suggests: `callhook`, or `npm run callhook --` in a checkout. */
+  invokedAs?: string;
 }
 
 /** Exit status when the person stopped watching with Ctrl-C, as shells report an interrupted program. */
@@ -54,8 +56,9 @@ async function watchToEnd(io: CliIo, command: { watch: WatchOptions }, client: R
   );
   if (result.stopped) {
     const id = result.view.id;
+    const callhook = io.invokedAs ?? 'callhook';
     io.stderr.write(
-      `Stopped watching; campaign ${id} continues.\n  watch again:  callhook campaign watch ${id}\n  cancel it:    callhook campaign cancel ${id}\n`,
+      `Stopped watching; campaign ${id} continues.\n  watch again:  ${callhook} campaign watch ${id}\n  cancel it:    ${callhook} campaign cancel ${id}\n`,
     );
     return EXIT_INTERRUPTED;
   }

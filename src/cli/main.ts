@@ -63,17 +63,27 @@ function processIo(): CliIo {
   };
 }
 
+/**
+ * How to run this program again, for the commands it suggests: npm names the
+ * script it runs in npm_lifecycle_event, and in a checkout (`npm run callhook -- …`,
+ * as the docs run it) a bare `callhook` is not on the PATH.
+ */
+export function invokedAs(env: Record<string, string | undefined>): string {
+  return env.npm_lifecycle_event === 'callhook' ? 'npm run callhook --' : 'callhook';
+}
+
 /** The whole CLI: parses, runs, and turns every failure into one line and exit status 1. */
 export async function main(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const callhook = invokedAs(env);
   try {
     const command = parseCommand(argv, env);
     if (command.kind === 'help') {
       io.stdout.write(`${command.text}\n`);
       return 0;
     }
-    return await runCommand(command, io);
+    return await runCommand(command, { ...io, invokedAs: callhook });
   } catch (err) {
-    if (err instanceof UsageError) io.stderr.write(`callhook: ${err.message} (see ${err.helpCommand})\n`);
+    if (err instanceof UsageError) io.stderr.write(`callhook: ${err.message} (see ${err.helpCommand.replace(/^callhook\b/, callhook)})\n`);
     else if (err instanceof ApiError || err instanceof InputError || err instanceof ConfigError) io.stderr.write(`callhook: ${err.message}\n`);
     else io.stderr.write(`callhook: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;

@@ -196,6 +196,24 @@ describe('callhook CLI against a running service', () => {
     await t.api().post(`/api/campaigns/${id}/cancel`).expect(200);
   });
 
+  // In a checkout the docs run the CLI as `npm run callhook -- …`, where `callhook` alone is "command not found".
+  it('under npm run callhook, prints the next commands as npm run callhook -- …', async () => {
+    const npm = { npm_lifecycle_event: 'callhook' };
+    const created = await t.api().post('/api/campaigns').send({ name: 'npm', audioFileUri: AUDIO, callsPerSecond: 0.2, targets: [{ to: '+15553999011' }, { to: '+15553999012' }] }).expect(201);
+    const id = created.body.id as string;
+    const watch = cli(['campaign', 'watch', id, '--interval', '0.2', ...connection()], npm);
+    let stderr = '';
+    watch.child.stderr!.on('data', (d) => (stderr += d));
+    await eventually('the first progress line', async () => /\d+% \d+\/2 settled/.test(stderr));
+    watch.child.kill('SIGINT');
+    const run = await watch.done;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain(`  watch again:  npm run callhook -- campaign watch ${id}\n  cancel it:    npm run callhook -- campaign cancel ${id}\n`);
+    await t.api().post(`/api/campaigns/${id}/cancel`).expect(200);
+    const usage = await cli(['campaign', 'run', csvPath, '--name', 'x', '--audio', AUDIO, '--cps', 'fast'], npm).done;
+    expect(usage).toEqual({ code: 1, stdout: '', stderr: 'callhook: --cps must be a number above 0, not "fast" (see npm run callhook -- campaign run --help)\n' });
+  });
+
   it('prints help for every level', async () => {
     for (const args of [['--help'], ['campaign', '--help'], ['campaign', 'run', '--help'], ['campaign', 'cancel', '-h']]) {
       const run = await cli(args).done;
