@@ -14,6 +14,8 @@ interface ReminderState {
   key?: string;
   playContext?: string;
   inviteAttempts?: number;
+  /** Whether the last roster had the agent on it; unset until it first did (so false means they left). */
+  agentPresent?: boolean;
 }
 
 const NO_KEY = 'no-key';
@@ -74,6 +76,18 @@ async function hangUp(ctx: HandlerContext): Promise<void> {
     if (isCallGone(err)) return closeGoneCall(ctx, err, onTerminated);
     ctx.logger.warn({ code: err.upstreamCode, status: err.upstreamStatus }, 'hang-up failed');
   }
+}
+
+async function agentLeft(ctx: HandlerContext): Promise<void> {
+  await ctx.store.timeline.append({
+    callId: ctx.call.id,
+    at: ctx.clock.now(),
+    kind: 'note',
+    name: 'agent_left',
+    detail: { agent: settings(ctx).agentTarget },
+    dedupeKey: 'agent-left',
+  });
+  await hangUp(ctx);
 }
 
 async function finish(ctx: HandlerContext, outcome: Outcome, reason: string): Promise<void> {
@@ -226,11 +240,23 @@ export const reminderWorkflow: Workflow = {
       await ctx.store.timers.cancel(ctx.call.id, INVITE_TIMEOUT, ctx.clock.now());
       await save(ctx, { phase: 'connected' });
       await decideOutcome(ctx, 'connected-to-agent', 'the agent joined the call');
+      // The roster can say they came and went before this result arrives.
+      if (s.agentPresent === false) await agentLeft(ctx);
       return;
     }
     if (event.kind !== 'participant-failed') return;
     if ((s.inviteAttempts ?? 0) <= settings(ctx).inviteRetries) await inviteAgent(ctx);
     else await finish(ctx, 'agent-unavailable', `the agent invite failed ${s.inviteAttempts} times`);
+  },
+
+  /** Once the agent who joined leaves, nobody is left to talk to the callee: hang up (the outcome stays). */
+  async onRoster(event, ctx) {
+    const s = state(ctx);
+    if (s.phase !== 'connecting-agent' && s.phase !== 'connected') return;
+    const present = event.participants.some((p) => p.rawId === settings(ctx).agentTarget);
+    if (present === (s.agentPresent ?? false)) return;
+    await save(ctx, { agentPresent: present });
+    if (!present && s.phase === 'connected') await agentLeft(ctx);
   },
 
   async onTimer(timer, ctx) {

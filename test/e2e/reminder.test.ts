@@ -103,6 +103,17 @@ describe.each(CASES)('reminder calls end to end against the emulator (%s, %s)', 
     expect(ended.outcome).toBe('connected-to-agent');
   });
 
+  it('hangs up when the agent leaves, so the callee is not left on a silent line', async () => {
+    const to = nextNumber();
+    await script(to, { dtmf: [{ afterMs: 500, keys: '1' }] });
+    await script(AGENT, { answer: 'accept', hangUpAfterMs: 500 });
+    const placed = await place(to);
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('connected-to-agent');
+    expect(await followUps(placed.callLegId)).toEqual(expected('create', 'prompt', 'stop', 'invite', 'hangUp'));
+    expect(call.timeline).toContainEqual(expect.objectContaining({ kind: 'note', name: 'agent_left', detail: { agent: AGENT } }));
+  });
+
   /** The callee presses 1 and the agent cannot be reached: the outcome and the exact requests must not vary. */
   async function agentUnavailableCall() {
     const to = nextNumber();
