@@ -175,7 +175,7 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
     }
     if (!hooks.wants(subscription ?? null, 'campaign.progress')) return;
     const interval = hooks.progressIntervalMs;
-    const last = await hooks.lastAt(`campaign:${id}`, 'campaign.progress');
+    const last = await hooks.lastProgressAt(`campaign:${id}`);
     if (last !== null && at - last < interval) return;
     const counts = campaignCounts(campaign.total, await countsOn(on, id));
     await hooks.enqueue(campaignProgressEvent(campaign, counts, at, Math.floor(at / interval)));

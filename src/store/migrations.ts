@@ -220,11 +220,14 @@ CREATE INDEX webhook_outbox_campaign ON webhook_outbox (campaign_id) WHERE campa
     // Each attempt is kept with its delivery (a JSON array), not as a timeline row of its own:
     // the deliverer then records a whole round of attempts in one statement. The claim takes the
     // oldest pending rows first; without an index of those, SQLite walked the whole table in id order.
-    // The campaign page counts failing deliveries without reading the campaign's delivered ones.
+    // The campaign page counts failing deliveries without reading the campaign's delivered ones, and
+    // only campaign.progress rows are indexed for its interval (every row was, for one kind of lookup).
     sql: `
 ALTER TABLE webhook_outbox ADD COLUMN attempt_log TEXT;
 CREATE INDEX webhook_outbox_pending ON webhook_outbox (id, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_failing ON webhook_outbox (campaign_id) WHERE status = 'failed' OR (status = 'pending' AND attempts > 0);
+DROP INDEX webhook_outbox_progress;
+CREATE INDEX webhook_outbox_progress_at ON webhook_outbox (order_key, created_at) WHERE event_type = 'campaign.progress';
 `,
   },
 ];

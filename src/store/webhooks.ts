@@ -157,8 +157,12 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
       return (await db.get('SELECT 1 AS found FROM webhook_outbox WHERE dedupe_key = ?', [dedupeKey])) !== undefined;
     },
 
-    async lastAt(orderKey: string, type: WebhookEventType): Promise<number | null> {
-      const row = await db.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM webhook_outbox WHERE order_key = ? AND event_type = ?', [orderKey, type]);
+    /** When the last campaign.progress of this campaign was written (null: none yet). */
+    async lastProgressAt(orderKey: string): Promise<number | null> {
+      const row = await db.get<{ at: number | null }>(
+        "SELECT MAX(created_at) AS at FROM webhook_outbox WHERE order_key = ? AND event_type = 'campaign.progress'",
+        [orderKey],
+      );
       return row?.at ?? null;
     },
 
@@ -169,12 +173,18 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
      * as many rows per endpoint as it has free slots (`perEndpoint` less its `active`
      * deliveries): the rest stay unleased for a later round instead of being leased and given back.
      */
-    async claim(owner: string, o: { limit: number; now: number; leaseMs: number; skipEndpoints: string[]; perEndpoint: number; active: Map<string, number> }): Promise<Delivery[]> {
-      const candidates = await db.get(
-        `SELECT 1 AS due FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
-        [o.now, o.now],
-      );
-      if (!candidates) return [];
+    async claim(
+      owner: string,
+      o: { limit: number; now: number; leaseMs: number; skipEndpoints: string[]; perEndpoint: number; active: Map<string, number>; probe?: boolean },
+    ): Promise<Delivery[]> {
+      // A read first, since most polls find nothing and the claim itself takes the write lock.
+      if (o.probe !== false) {
+        const due = await db.get(
+          `SELECT 1 AS due FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
+          [o.now, o.now],
+        );
+        if (!due) return [];
+      }
       const skip = o.skipEndpoints.length ? `AND o.endpoint NOT IN (${o.skipEndpoints.map(() => '?').join(', ')})` : '';
       const busy = [...o.active].filter(([endpoint, n]) => n > 0 && !o.skipEndpoints.includes(endpoint));
       const cap = busy.length ? `CASE endpoint ${busy.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END` : '?';

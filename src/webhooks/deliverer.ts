@@ -110,7 +110,16 @@ export function createDeliverer(options: DelivererOptions) {
     try {
       const capacity = concurrency - active.size;
       if (capacity <= 0) return;
-      const claimed = await store.webhooks.claim(owner, { limit: capacity, now: clock.now(), leaseMs, skipEndpoints: busyEndpoints(), perEndpoint, active: perEndpointActive });
+      const claimed = await store.webhooks.claim(owner, {
+        limit: capacity,
+        now: clock.now(),
+        leaseMs,
+        skipEndpoints: busyEndpoints(),
+        perEndpoint,
+        active: perEndpointActive,
+        // After a round that found work, look for more straight away rather than first asking whether there is any.
+        probe: !backlog,
+      });
       backlog = claimed.length > 0;
       for (const d of claimed) {
         const blockedUntil = circuits.blockedUntil(d.endpoint);
@@ -125,8 +134,9 @@ export function createDeliverer(options: DelivererOptions) {
             active.delete(d.id);
             perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 1) - 1);
             // A claim per finished attempt would cost a round trip per delivery: while there is work, claim
-            // again once half the endpoint's slots are free; otherwise the next poll picks up what came in.
-            if (running && backlog && (perEndpointActive.get(d.endpoint) ?? 0) <= perEndpoint / 2) setImmediate(() => void tick());
+            // again once the endpoint's round is over (its attempts finish close together and are recorded
+            // together); otherwise the next poll picks up what came in.
+            if (running && backlog && !perEndpointActive.get(d.endpoint)) setImmediate(() => void tick());
           });
         active.set(d.id, work);
       }
