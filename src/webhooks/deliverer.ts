@@ -4,6 +4,7 @@ import type { Store } from '../store';
 import type { AttemptResult, Delivery, FinishedAttempt } from '../store/webhooks';
 import { retryDelayMs } from './backoff';
 import { createCircuits } from './circuit';
+import { createPollLoop } from '../poll-loop';
 import { postWebhook, PostResult } from './http-post';
 import { signatureHeaders } from './signing';
 
@@ -47,9 +48,6 @@ export function createDeliverer(options: DelivererOptions) {
   const circuits = createCircuits({ threshold: CIRCUIT_THRESHOLD, openMs: Math.min(30_000, options.retryBaseMs * 30), now: clock.now });
   const active = new Map<number, Promise<void>>();
   const perEndpointActive = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let ticking = false;
   let backlog = false;
 
   // Attempts that finish close together are recorded in one statement.
@@ -104,67 +102,58 @@ export function createDeliverer(options: DelivererOptions) {
     return [...busy];
   }
 
-  async function tick(): Promise<void> {
-    if (ticking || !running) return;
-    ticking = true;
-    try {
-      const capacity = concurrency - active.size;
-      if (capacity <= 0) return;
-      const claimed = await store.webhooks.claim(owner, {
-        limit: capacity,
-        now: clock.now(),
-        leaseMs,
-        skipEndpoints: busyEndpoints(),
-        perEndpoint,
-        active: perEndpointActive,
-        // After a round that found work, look for more straight away rather than first asking whether there is any.
-        probe: !backlog,
-      });
-      backlog = claimed.length > 0;
-      for (const d of claimed) {
-        const blockedUntil = circuits.blockedUntil(d.endpoint);
-        if (blockedUntil || (perEndpointActive.get(d.endpoint) ?? 0) >= perEndpoint) {
-          await store.webhooks.release(d.id, owner, blockedUntil || clock.now());
-          continue;
-        }
-        perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 0) + 1);
-        const work = attempt(d)
-          .catch((err) => logger.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed; the lease expires and it is tried again'))
-          .finally(() => {
-            active.delete(d.id);
-            perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 1) - 1);
-            // A claim per finished attempt would cost a round trip per delivery: while there is work, claim
-            // again once the endpoint's round is over (its attempts finish close together and are recorded
-            // together); otherwise the next poll picks up what came in.
-            if (running && backlog && !perEndpointActive.get(d.endpoint)) setImmediate(() => void tick());
-          });
-        active.set(d.id, work);
+  async function round(): Promise<void> {
+    const capacity = concurrency - active.size;
+    if (capacity <= 0) return;
+    const claimed = await store.webhooks.claim(owner, {
+      limit: capacity,
+      now: clock.now(),
+      leaseMs,
+      skipEndpoints: busyEndpoints(),
+      perEndpoint,
+      active: perEndpointActive,
+      // After a round that found work, look for more straight away rather than first asking whether there is any.
+      probe: !backlog,
+    });
+    backlog = claimed.length > 0;
+    for (const d of claimed) {
+      const blockedUntil = circuits.blockedUntil(d.endpoint);
+      if (blockedUntil || (perEndpointActive.get(d.endpoint) ?? 0) >= perEndpoint) {
+        await store.webhooks.release(d.id, owner, blockedUntil || clock.now());
+        continue;
       }
-    } catch (err) {
-      logger.error({ err }, 'webhook deliverer round failed; retrying on the next poll');
-    } finally {
-      ticking = false;
+      perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 0) + 1);
+      const work = attempt(d)
+        .catch((err) => logger.error({ err, deliveryId: d.id }, 'recording a webhook attempt failed; the lease expires and it is tried again'))
+        .finally(() => {
+          active.delete(d.id);
+          perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 1) - 1);
+          // A claim per finished attempt would cost a round trip per delivery: while there is work, claim
+          // again once the endpoint's round is over (its attempts finish close together and are recorded
+          // together); otherwise the next poll picks up what came in.
+          if (loop.isRunning() && backlog && !perEndpointActive.get(d.endpoint)) setImmediate(loop.wake);
+        });
+      active.set(d.id, work);
     }
   }
 
+  const loop = createPollLoop({
+    pollMs,
+    round,
+    onError: (err) => logger.error({ err }, 'webhook deliverer round failed; retrying on the next poll'),
+    inFlight: () => active.values(),
+  });
+
   return {
-    start(): void {
-      if (running) return;
-      running = true;
-      timer = setInterval(() => void tick(), pollMs);
-      void tick();
-    },
-    wake: () => void tick(),
+    start: loop.start,
+    wake: loop.wake,
     /** Stops claiming and waits for attempts in flight, at most `deadlineMs`; an unfinished one is retried after its lease. */
     async stop(deadlineMs: number): Promise<void> {
-      running = false;
-      clearInterval(timer);
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
       if (flushTimer) {
         clearTimeout(flushTimer);
         flush();
       }
-      await Promise.race([Promise.allSettled([...active.values()]), timeout]);
+      await loop.stop(deadlineMs);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { UpstreamError } from '../errors';
+import { createPollLoop } from '../poll-loop';
 import { deterministicUuid } from '../ids';
 import type { Logger } from '../logger';
 import type { CallRecord } from '../store';
@@ -36,9 +37,6 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
   const inFlight = new Set<Promise<void>>();
   const lastSentAt = new Map<string, number>();
   const pacers = new Map<string, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let ticking = false;
 
   async function claim(campaignId: string): Promise<Array<{ call: CallRecord; slotAt: number; interval: number }>> {
     const campaign = await store.campaigns.get(campaignId);
@@ -96,35 +94,22 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
     inFlight.add(work);
   }
 
-  async function tick(): Promise<void> {
-    if (ticking || !running) return;
-    ticking = true;
-    try {
+  const loop = createPollLoop({
+    pollMs,
+    async round() {
       for (const campaignId of await store.campaigns.runningIds()) {
         for (const { call, slotAt, interval } of await claim(campaignId)) send(campaignId, call, slotAt, interval);
       }
-    } catch (err) {
-      logger.error({ err }, 'campaign dialer round failed; retrying');
-    } finally {
-      ticking = false;
-    }
-  }
+    },
+    onError: (err) => logger.error({ err }, 'campaign dialer round failed; retrying'),
+    inFlight: () => inFlight,
+  });
 
   return {
-    start(): void {
-      if (running) return;
-      running = true;
-      timer = setInterval(() => void tick(), pollMs);
-      void tick();
-    },
+    start: loop.start,
     /** Stops claiming; create requests already scheduled are still sent, within the deadline. */
-    async stop(deadlineMs: number): Promise<void> {
-      running = false;
-      clearInterval(timer);
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), timeout]);
-    },
-    wake: () => void tick(),
+    stop: loop.stop,
+    wake: loop.wake,
   };
 }
 
