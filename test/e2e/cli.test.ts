@@ -179,15 +179,20 @@ describe('callhook CLI against a running service', () => {
     expect((await t.api().get(`/api/campaigns/${id}`).expect(200)).body.status).toBe('cancelled');
   });
 
-  it('stops watching on Ctrl-C without a terminal, leaving the campaign running and saying how to cancel it', async () => {
-    const created = await t.api().post('/api/campaigns').send({ name: 'long', audioFileUri: AUDIO, callsPerSecond: 0.2, targets: [{ to: '+15553999001' }, { to: '+15553999002' }] }).expect(201);
+  /** A two-target campaign watched without a terminal, interrupted with Ctrl-C once the first progress line is out. */
+  async function interruptedWatch(name: string, targets: string[], env?: Record<string, string>) {
+    const created = await t.api().post('/api/campaigns').send({ name, audioFileUri: AUDIO, callsPerSecond: 0.2, targets: targets.map((to) => ({ to })) }).expect(201);
     const id = created.body.id as string;
-    const watch = cli(['campaign', 'watch', id, '--interval', '0.2', ...connection()]);
+    const watch = cli(['campaign', 'watch', id, '--interval', '0.2', ...connection()], env);
     let stderr = '';
     watch.child.stderr!.on('data', (d) => (stderr += d));
     await eventually('the first progress line', async () => /\d+% \d+\/2 settled/.test(stderr));
     watch.child.kill('SIGINT');
-    const run = await watch.done;
+    return { id, run: await watch.done };
+  }
+
+  it('stops watching on Ctrl-C without a terminal, leaving the campaign running and saying how to cancel it', async () => {
+    const { id, run } = await interruptedWatch('long', ['+15553999001', '+15553999002']);
     expect(run.code).toBe(130);
     expect(run.stderr).toContain(`Stopped watching; campaign ${id} continues.`);
     expect(run.stderr).toContain(`cancel it:    callhook campaign cancel ${id}`);
@@ -199,14 +204,7 @@ describe('callhook CLI against a running service', () => {
   // In a checkout the docs run the CLI as `npm run callhook -- …`, where `callhook` alone is "command not found".
   it('under npm run callhook, prints the next commands as npm run callhook -- …', async () => {
     const npm = { npm_lifecycle_event: 'callhook' };
-    const created = await t.api().post('/api/campaigns').send({ name: 'npm', audioFileUri: AUDIO, callsPerSecond: 0.2, targets: [{ to: '+15553999011' }, { to: '+15553999012' }] }).expect(201);
-    const id = created.body.id as string;
-    const watch = cli(['campaign', 'watch', id, '--interval', '0.2', ...connection()], npm);
-    let stderr = '';
-    watch.child.stderr!.on('data', (d) => (stderr += d));
-    await eventually('the first progress line', async () => /\d+% \d+\/2 settled/.test(stderr));
-    watch.child.kill('SIGINT');
-    const run = await watch.done;
+    const { id, run } = await interruptedWatch('npm', ['+15553999011', '+15553999012'], npm);
     expect(run.code).toBe(130);
     expect(run.stderr).toContain(`  watch again:  npm run callhook -- campaign watch ${id}\n  cancel it:    npm run callhook -- campaign cancel ${id}\n`);
     await t.api().post(`/api/campaigns/${id}/cancel`).expect(200);
