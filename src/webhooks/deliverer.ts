@@ -117,9 +117,10 @@ export function createDeliverer(options: DelivererOptions) {
     });
     backlog = claimed.length > 0;
     for (const d of claimed) {
+      // The claim took no more than each endpoint's free slots; a circuit may have opened while it ran.
       const blockedUntil = circuits.blockedUntil(d.endpoint);
-      if (blockedUntil || (perEndpointActive.get(d.endpoint) ?? 0) >= perEndpoint) {
-        await store.webhooks.release(d.id, owner, blockedUntil || clock.now());
+      if (blockedUntil) {
+        await store.webhooks.release(d.id, owner, blockedUntil);
         continue;
       }
       perEndpointActive.set(d.endpoint, (perEndpointActive.get(d.endpoint) ?? 0) + 1);
