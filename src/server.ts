@@ -196,6 +196,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
           clock,
           logger: logger.child({ component: 'webhooks' }),
           owner: instanceId,
+          ownerIsStable: config.instanceId !== undefined,
           secrets: hooks.secrets,
           allowPrivate: hooks.allowPrivate,
           timeoutMs: hooks.timeoutMs,
@@ -258,7 +259,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
   if (!config.publicBaseUrl) publicBaseUrl = `http://localhost:${port}`;
   await dispatcher.start();
   if (config.dispatchConcurrency > 0) dialer.start();
-  deliverer?.start();
+  await deliverer?.start();
   const retention = createRetention({ store, clock, logger: logger.child({ component: 'retention' }), retentionDays: config.retentionDays });
   retention.start();
   void resumeInterruptedCreates({ ...placeDeps, logger }).catch((err) => logger.error({ err }, 'resuming interrupted creates failed'));

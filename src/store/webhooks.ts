@@ -206,6 +206,12 @@ export function webhooksRepo(db: Db, options: OutboxOptions = {}) {
       return rows.map(toDelivery).sort((a, b) => a.id - b.id);
     },
 
+    /** Releases the leases of `owner` (a previous life of this instance), or every lease when none is named. */
+    async clearLeases(owner?: string): Promise<void> {
+      if (owner === undefined) await db.run('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL');
+      else await db.run('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?', [owner]);
+    },
+
     /** Gives a leased delivery back untried (its endpoint's circuit is open), to be tried at `notBefore`. */
     async release(id: number, owner: string, notBefore: number): Promise<void> {
       await db.run('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?', [notBefore, id, owner]);

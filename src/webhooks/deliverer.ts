@@ -14,6 +14,8 @@ export interface DelivererOptions {
   logger: Logger;
   /** This instance's name on leases (shared with its dispatcher). */
   owner: string;
+  /** True when `owner` is a stable name: leases under it are from this instance's previous life. */
+  ownerIsStable?: boolean;
   /** WEBHOOK_SECRET: the first signs. */
   secrets: string[];
   allowPrivate: boolean;
@@ -146,7 +148,12 @@ export function createDeliverer(options: DelivererOptions) {
   });
 
   return {
-    start: loop.start,
+    /** As the dispatcher does: a restarted instance takes back at once what its previous life had leased. */
+    async start(): Promise<void> {
+      if (store.kind === 'sqlite') await store.webhooks.clearLeases();
+      else if (options.ownerIsStable) await store.webhooks.clearLeases(owner);
+      loop.start();
+    },
     wake: loop.wake,
     /** Stops claiming and waits for attempts in flight, at most `deadlineMs`; an unfinished one is retried after its lease. */
     async stop(deadlineMs: number): Promise<void> {

@@ -32,7 +32,7 @@ describe.each(DATABASE_KINDS)('webhook outbox (%s)', (kind) => {
     await receiver.close();
   });
 
-  const deliverer = (on: Store, owner: string) => {
+  const deliverer = async (on: Store, owner: string) => {
     const d = createDeliverer({
       store: on,
       clock: systemClock,
@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('webhook outbox (%s)', (kind) => {
       pollMs: 20,
     });
     deliverers.push(d);
-    d.start();
+    await d.start();
     return d;
   };
 
@@ -67,7 +67,7 @@ describe.each(DATABASE_KINDS)('webhook outbox (%s)', (kind) => {
     expect((await store.calls.get(rolledBack))?.outcome).toBeNull();
     const committed = await newCall();
     await store.tx((r) => r.calls.decideOutcome(committed, 'no-response', null, 'no key'));
-    deliverer(store, 'one');
+    await deliverer(store, 'one');
     await eventually('the committed outcome', () => receiver.accepted.find((w) => w.data.callId === committed));
     expect(receiver.attempts.filter((a) => a.type === 'call.outcome')).toHaveLength(1);
     expect(receiver.accepted.find((w) => w.data.callId === rolledBack)).toBeUndefined();
@@ -102,8 +102,8 @@ describe.each(DATABASE_KINDS)('webhook outbox (%s)', (kind) => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 15; i++) ids.push(await newCall());
-      deliverer(store, 'instance-a');
-      deliverer(other, 'instance-b');
+      await deliverer(store, 'instance-a');
+      await deliverer(other, 'instance-b');
       for (const id of ids) {
         await store.tx((r) => r.calls.decideOutcome(id, 'no-response', null, 'no key'));
         await other.calls.update(id, { state: 'terminated', endedAt: Date.now() });
