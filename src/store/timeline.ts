@@ -1,8 +1,8 @@
 import { Db } from './db';
 import { fromJson, toJson } from './json';
 
-/** event: an event handled; request: a follow-up API call; outcome/state: what the workflow decided; webhook: an outbound webhook attempt; note: anything else. */
-export type TimelineKind = 'event' | 'request' | 'state' | 'outcome' | 'timer' | 'note' | 'webhook';
+/** event: an event handled; request: a follow-up API call; outcome/state: what the workflow decided; webhook: an outbound webhook attempt; flow: a call flow's step (flows/funnel-entries.ts); note: anything else. */
+export type TimelineKind = 'event' | 'request' | 'state' | 'outcome' | 'timer' | 'note' | 'webhook' | 'flow';
 
 export interface TimelineEntry {
   callId: string;
