@@ -4,6 +4,7 @@ import type { DatabaseConfig } from '../config';
 import { callsRepo } from './calls';
 import { campaignsRepo } from './campaigns';
 import { Db } from './db';
+import { flowsRepo } from './flows';
 import { inboxRepo } from './inbox';
 import { migrate } from './migrations';
 import { retentionRepo } from './retention';
@@ -24,6 +25,7 @@ export interface Repos {
   campaigns: ReturnType<typeof campaignsRepo>;
   webhooks: ReturnType<typeof webhooksRepo>;
   retention: ReturnType<typeof retentionRepo>;
+  flows: ReturnType<typeof flowsRepo>;
 }
 
 export interface Store extends Repos {
@@ -63,6 +65,7 @@ function repos(db: Db, now: () => number, outbox: OutboxOptions): Repos {
     campaigns: campaignsRepo(db, now, webhooksOn),
     webhooks,
     retention: retentionRepo(db),
+    flows: flowsRepo(db),
   };
 }
 
@@ -114,4 +117,5 @@ export async function openStore(config: DatabaseConfig, now: () => number = Date
 export type { CallRecord, CallStateName, CallKind, NewCall, CallPatch } from './calls';
 export type { InboxEvent, IncomingEvent } from './inbox';
 export type { TimelineEntry, TimelineKind } from './timeline';
+export type { FlowVersion, FlowSummary } from './flows';
 export type { CampaignRecord, CampaignStatus, TargetRecord, CallingWindow } from './campaigns';

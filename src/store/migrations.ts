@@ -230,6 +230,21 @@ DROP INDEX webhook_outbox_progress;
 CREATE INDEX webhook_outbox_progress_at ON webhook_outbox (order_key, created_at) WHERE event_type = 'campaign.progress';
 `,
   },
+  {
+    id: 10,
+    name: 'call flows, every version kept',
+    // A version is never changed once written: a call placed with version 3 runs version 3 however
+    // often the flow is edited after. Retention leaves the table alone (flows are configuration).
+    sql: `
+CREATE TABLE flows (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+`,
+  },
 ];
 
 const LOCK_ID = 724_113_001;

@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/store/migrations';
 import { DATABASE_KINDS, freshDatabase, TestDatabase } from '../helpers/databases';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TABLES = ['calls', 'campaign_targets', 'campaigns', 'inbox', 'participant_log', 'roster', 'schema_migrations', 'timeline', 'timers', 'webhook_outbox', 'write_probe'];
+const TABLES = ['calls', 'campaign_targets', 'campaigns', 'flows', 'inbox', 'participant_log', 'roster', 'schema_migrations', 'timeline', 'timers', 'webhook_outbox', 'write_probe'];
 
 /** The CLI as `npm run migrate` runs it, but from source so the test needs no build. */
 function migrateCli(databaseUrl: string) {
