@@ -1,9 +1,9 @@
-import { isCallAutomationError } from '../client';
 import type { HandlerContext } from '../dispatch/context';
 import { deterministicUuid } from '../ids';
-import { closeGoneCall, isCallGone } from './call-gone';
+import { callSteps } from './call-steps';
 import { decideOutcome, Outcome } from './outcomes';
 import { MAX_CALL_SECONDS, type KeyAction, type ReminderSettings } from './reminder-settings';
+import { onWatchdog, scheduleWatchdog, WATCHDOG } from './watchdog';
 import type { Workflow } from './workflow';
 
 type Phase = 'playing' | 'connecting-agent' | 'connected' | 'ending';
@@ -20,14 +20,17 @@ interface ReminderState {
 
 const NO_KEY = 'no-key';
 const INVITE_TIMEOUT = 'invite-timeout';
-const WATCHDOG = 'watchdog';
-/** After a watchdog's hang-up, how long to wait for Terminated before closing the call here. */
-const HANGUP_GRACE_SECONDS = 60;
 
 const state = (ctx: HandlerContext) => ctx.call.workflow as ReminderState;
 const settings = (ctx: HandlerContext) => ctx.call.settings as unknown as ReminderSettings;
 
 const save = (ctx: HandlerContext, patch: ReminderState) => ctx.saveWorkflow(patch as Record<string, unknown>);
+
+const { request, hangUp } = callSteps({
+  ending: (ctx) => state(ctx).phase === 'ending',
+  markEnding: (ctx) => save(ctx, { phase: 'ending' }),
+  onTerminated: (ctx) => onTerminated(ctx),
+});
 
 function leg(ctx: HandlerContext): string {
   return ctx.call.callLegId as string;
@@ -35,47 +38,6 @@ function leg(ctx: HandlerContext): string {
 
 function opts(ctx: HandlerContext, purpose: string) {
   return { callId: ctx.call.id, requestId: ctx.requestId(purpose) };
-}
-
-/**
- * Runs a follow-up request. The client has already retried what is worth
- * retrying, so a failure here is final for the call: outcome `failed`, with
- * the error, and the line is hung up. A 404 means the call is already gone:
- * it is closed here (see call-gone.ts), since no Terminated event may come.
- */
-async function request(ctx: HandlerContext, what: string, send: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await send();
-    return true;
-  } catch (err) {
-    if (!isCallAutomationError(err)) throw err;
-    if (isCallGone(err)) {
-      await closeGoneCall(ctx, err, onTerminated);
-      return false;
-    }
-    await decideOutcome(ctx, 'failed', `${what} failed`, {
-      operation: err.operation,
-      status: err.upstreamStatus ?? null,
-      code: err.upstreamCode,
-      message: err.message,
-      requestId: err.requestId ?? null,
-    });
-    await hangUp(ctx);
-    return false;
-  }
-}
-
-/** Best effort: a hang-up that fails (the call is already gone, say) is on the timeline and changes nothing else. */
-async function hangUp(ctx: HandlerContext): Promise<void> {
-  if (state(ctx).phase === 'ending' || ctx.call.state === 'terminated') return;
-  await save(ctx, { phase: 'ending' });
-  try {
-    await ctx.client.hangUp(leg(ctx), opts(ctx, 'hangup'));
-  } catch (err) {
-    if (!isCallAutomationError(err)) throw err;
-    if (isCallGone(err)) return closeGoneCall(ctx, err, onTerminated);
-    ctx.logger.warn({ code: err.upstreamCode, status: err.upstreamStatus }, 'hang-up failed');
-  }
 }
 
 async function agentLeft(ctx: HandlerContext): Promise<void> {
@@ -111,50 +73,6 @@ async function onEstablished(ctx: HandlerContext): Promise<void> {
     kind: NO_KEY,
     dueAt: ctx.clock.now() + s.waitSeconds * 1000,
   });
-}
-
-export async function scheduleWatchdog(
-  ctx: Pick<HandlerContext, 'store' | 'clock'> & { call: { id: string } },
-  stage: 'answer' | 'call' | 'hangup',
-  seconds: number,
-): Promise<void> {
-  await ctx.store.timers.schedule({
-    id: deterministicUuid(ctx.call.id, WATCHDOG, stage),
-    callId: ctx.call.id,
-    kind: WATCHDOG,
-    dueAt: ctx.clock.now() + seconds * 1000,
-    payload: { stage },
-  });
-}
-
-/**
- * A watchdog fired: the events that should have ended this stage never came.
- * Hang up; when the service no longer knows the call (404), or still has not
- * said Terminated a while after our hang-up, close it here.
- */
-async function onWatchdog(ctx: HandlerContext, stage: string): Promise<void> {
-  if (ctx.call.state === 'terminated' || ctx.call.state === 'failed') return;
-  if (stage === 'answer' && ctx.call.state !== 'creating' && ctx.call.state !== 'establishing') return;
-  let gone = stage === 'hangup';
-  if (!gone) {
-    try {
-      await ctx.client.hangUp(leg(ctx), opts(ctx, `watchdog-${stage}`));
-    } catch (err) {
-      if (!isCallAutomationError(err)) throw err;
-      gone = err.upstreamStatus === 404;
-    }
-  }
-  if (!gone) return scheduleWatchdog(ctx, 'hangup', HANGUP_GRACE_SECONDS);
-  await ctx.store.timeline.append({
-    callId: ctx.call.id,
-    at: ctx.clock.now(),
-    kind: 'note',
-    name: 'closed_without_terminated_event',
-    detail: { stage },
-    dedupeKey: `watchdog:${stage}`,
-  });
-  await ctx.updateCall({ state: 'terminated', endedAt: ctx.clock.now() });
-  await onTerminated(ctx);
 }
 
 async function onTerminated(ctx: HandlerContext): Promise<void> {
@@ -260,7 +178,7 @@ export const reminderWorkflow: Workflow = {
   },
 
   async onTimer(timer, ctx) {
-    if (timer.timerKind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage);
+    if (timer.timerKind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage, onTerminated);
     const s = state(ctx);
     if (timer.timerKind === NO_KEY && s.phase === 'playing' && !s.key) await finish(ctx, 'no-response', `no key within ${settings(ctx).waitSeconds} s`);
     if (timer.timerKind === INVITE_TIMEOUT && s.phase === 'connecting-agent') await finish(ctx, 'agent-unavailable', 'the agent did not answer in time');

@@ -2,7 +2,7 @@ import { UpstreamError } from '../errors';
 import type { Logger } from '../logger';
 import { sendJoin } from './join-conversation';
 import { CREATE_LEASE_MS, PlaceCallDeps, sendCreateCall } from './place-call';
-import { scheduleWatchdog } from './reminder';
+import { scheduleWatchdog } from './watchdog';
 import { ANSWER_WATCHDOG_SECONDS } from './reminder-settings';
 
 /**
