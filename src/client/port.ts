@@ -12,6 +12,9 @@ export interface PortOptions {
   requestId?: string;
 }
 
+/** A pre-recorded file (both generations) or text the service speaks (GA only). */
+export type PlayPrompt = { audioUri: string } | { text: string; voice?: string; language?: string };
+
 export interface CallAutomationPort {
   readonly generation: 'preview' | 'ga';
   /** `target` is a raw id; a phone number is called from `callerId`. */
@@ -20,6 +23,10 @@ export interface CallAutomationPort {
   join(conversationId: string, input: { callbackUri: string; sourceIdentity: string }, opts: PortOptions): Promise<{ legId: string }>;
   /** Plays the message and makes sure the callee's keys come back as key-pressed events. */
   startPrompt(legId: string, input: { audioUri: string; loop: boolean; operationContext: string; listenTo: string }, opts: PortOptions): Promise<void>;
+  /** Plays one prompt; its end comes back as a playback event with `operationContext`. */
+  play(legId: string, input: PlayPrompt & { loop: boolean; operationContext: string }, opts: PortOptions): Promise<void>;
+  /** Makes sure the callee's keys come back as key-pressed events from now on. */
+  listenForKeys(legId: string, input: { target: string; operationContext: string }, opts: PortOptions): Promise<void>;
   /** Stops what is playing. */
   stopMedia(legId: string, input: { operationContext: string }, opts: PortOptions): Promise<void>;
   addParticipant(legId: string, input: { target: string; callerId?: string; operationContext: string }, opts: PortOptions): Promise<void>;

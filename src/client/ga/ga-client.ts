@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CallAutomationClient, type CallInvite, type CallLocator } from '@azure/communication-call-automation';
+import { CallAutomationClient, type CallInvite, type CallLocator, type FileSource, type TextSource } from '@azure/communication-call-automation';
 import { createIdentifierFromRawId, type PhoneNumberIdentifier } from '@azure/communication-common';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { CallAutomationError } from '../errors';
 import { recordSafely, type RequestRecorder } from '../recorder';
+import type { PlayPrompt } from '../port';
 import type { Operation } from '../types';
 import { createRepeatabilityPolicy, type PinnedRequest } from './repeatability-policy';
 
@@ -117,9 +118,14 @@ export function createGaClient(deps: GaClientDeps) {
       return { legId: result.callConnectionProperties.callConnectionId as string };
     },
 
-    async play(legId: string, input: { audioUri: string; loop: boolean; operationContext: string }, opts: SendOptions = {}): Promise<void> {
+    /** A file, or text the service speaks (`voice`: a neural voice name such as en-US-JennyNeural). */
+    async play(legId: string, input: PlayPrompt & { loop: boolean; operationContext: string }, opts: SendOptions = {}): Promise<void> {
+      const source: FileSource | TextSource =
+        'audioUri' in input
+          ? { kind: 'fileSource', url: input.audioUri }
+          : { kind: 'textSource', text: input.text, voiceName: input.voice, sourceLocale: input.language };
       await send('playAudio', 'POST', `${legPath(legId)}:play`, opts, () =>
-        connection(legId).getCallMedia().playToAll([{ kind: 'fileSource', url: input.audioUri }], { loop: input.loop, operationContext: input.operationContext }),
+        connection(legId).getCallMedia().playToAll([source], { loop: input.loop, operationContext: input.operationContext }),
       );
     },
 

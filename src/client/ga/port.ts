@@ -24,6 +24,10 @@ export function gaPort(client: GaClient): CallAutomationPort {
       await client.startKeyRecognition(legId, { target: input.listenTo, operationContext: `keys:${input.operationContext}` }, { ...opts, requestId: keysId });
     },
 
+    play: (legId, input, opts) => client.play(legId, input, opts),
+
+    listenForKeys: (legId, input, opts) => client.startKeyRecognition(legId, input, opts),
+
     stopMedia: (legId, _input, opts) => client.cancelMedia(legId, opts),
 
     addParticipant: (legId, input, opts) => client.addParticipant(legId, input, opts),

@@ -47,6 +47,15 @@ export function previewPort(client: CallAutomationClient): CallAutomationPort {
       await client.playAudio(legId, { audioFileUri: input.audioUri, loop: input.loop, operationContext: input.operationContext }, opts);
     },
 
+    async play(legId, input, opts) {
+      // Flow validation refuses text prompts on this generation before a call is placed.
+      if (!('audioUri' in input)) throw new TypeError('the seed generation cannot speak text; use a pre-recorded audioUri');
+      await client.playAudio(legId, { audioFileUri: input.audioUri, loop: input.loop, operationContext: input.operationContext }, opts);
+    },
+
+    // Keys come already: the call subscribed to dtmfReceived when it was created.
+    async listenForKeys() {},
+
     async stopMedia(legId, input, opts) {
       await client.cancelMediaProcessing(legId, { operationContext: input.operationContext }, opts);
     },

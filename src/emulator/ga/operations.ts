@@ -151,7 +151,9 @@ export function gaOperationHandlers(ctx: EmulatorContext): Record<GaOperation, G
     play(req) {
       const body = parseOrThrow(playSchema, jsonBodyOf(req));
       const { leg, ga } = connectedCall(id(req));
-      const uri = body.playSources[0].file.uri;
+      const source = body.playSources[0];
+      // Spoken text plays for the default audio duration.
+      const uri = source.kind === 'text' ? `text:${source.text.text}` : source.file.uri;
       if (ctx.audio.fails(uri)) {
         emitGa(ctx, leg, ga, 'PlayFailed', { operationContext: body.operationContext ?? null, resultInformation: RESULTS.playFailed });
         return { status: 202 };

@@ -46,8 +46,13 @@ export const connectSchema = z.looseObject({
   operationContext,
 });
 
+const textSource = z.looseObject({
+  kind: z.literal('text'),
+  text: z.looseObject({ text: z.string().min(1).max(4000), voiceName: z.string().optional(), sourceLocale: z.string().optional() }),
+});
+
 export const playSchema = z.looseObject({
-  playSources: z.array(fileSource).min(1).max(10),
+  playSources: z.array(z.union([fileSource, textSource])).min(1).max(10),
   playTo: z.array(gaIdentifierSchema).optional(),
   playOptions: z.looseObject({ loop: z.boolean() }).optional(),
   operationContext,
