@@ -10,11 +10,13 @@ import { z } from 'zod';
 
 export const FLOW_FORMAT = 1;
 
-export const nodeIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'node ids are a letter then up to 63 letters, digits, _ or -');
+const NODE_ID_RULE = 'node ids are a letter then up to 63 letters, digits, _ or -';
+export const nodeIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, NODE_ID_RULE);
 /** The organisation's own outcome names (`confirmed`, `reschedule`), beside callhook's built-in ones. */
 export const outcomeNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'outcome names are lowercase letters, digits and -, up to 40');
 export const keySchema = z.string().regex(/^[0-9*#]$/, 'keys are 0-9, * or #');
-const digitsSchema = z.string().regex(/^[0-9*#]{1,32}$/, 'digits are 1 to 32 of 0-9, * or #');
+const DIGITS_RULE = 'digits are 1 to 32 of 0-9, * or #';
+const digitsSchema = z.string().regex(/^[0-9*#]{1,32}$/, DIGITS_RULE);
 
 /** An http(s) URL once its `{{variables}}` are filled; checked again when filled. */
 const templatedUrl = z
@@ -23,15 +25,19 @@ const templatedUrl = z
   .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL');
 
 /** What to play: a pre-recorded file (both generations) or text to speak (GA only). */
-export const promptSchema = z.union([
-  z.strictObject({ audioUri: templatedUrl, loop: z.boolean().optional() }),
-  z.strictObject({
-    text: z.string().min(1).max(4000),
-    voice: z.string().max(100).optional(),
-    language: z.string().max(20).optional(),
-    loop: z.boolean().optional(),
-  }),
-]);
+export const promptSchema = z.union(
+  [
+    z.strictObject({ audioUri: templatedUrl, loop: z.boolean().optional() }),
+    z.strictObject({
+      text: z.string().min(1).max(4000),
+      voice: z.string().max(100).optional(),
+      language: z.string().max(20).optional(),
+      loop: z.boolean().optional(),
+    }),
+  ],
+  // Both keys, or neither: zod would say only "Invalid input".
+  { error: 'a prompt is an object, either {"audioUri": "https://…"} or {"text": "…"}, not both' },
+);
 
 const retrySchema = z.strictObject({
   /** Played instead of the node's prompt when asking again. */
@@ -70,7 +76,7 @@ const branchSchema = z.strictObject({
   type: z.literal('branch'),
   /** The gather node whose digits decide; the most recent gather when left out. */
   on: nodeIdSchema.optional(),
-  cases: z.record(digitsSchema, nodeIdSchema),
+  cases: z.record(digitsSchema, nodeIdSchema, { error: (issue) => (issue.code === 'invalid_key' ? DIGITS_RULE : undefined) }),
   default: nodeIdSchema,
 });
 
@@ -109,7 +115,8 @@ export const flowDocumentSchema = z.strictObject({
   description: z.string().max(1000).optional(),
   start: nodeIdSchema,
   nodes: z
-    .record(nodeIdSchema, nodeSchema)
+    // zod names a bad key "Invalid key in record"; say what a node id must be.
+    .record(nodeIdSchema, nodeSchema, { error: (issue) => (issue.code === 'invalid_key' ? NODE_ID_RULE : undefined) })
     .refine((nodes) => Object.keys(nodes).length >= 1, 'a flow needs at least one node')
     .refine((nodes) => Object.keys(nodes).length <= 200, 'a flow has at most 200 nodes'),
 });
