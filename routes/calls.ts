@@ -5,7 +5,9 @@ import { IdentifierError, parseRawId } from '../src/identifiers';
 import { validate } from '../src/http/validate';
 import { callView, iso } from '../src/http/views';
 import type { CallRecord, Store } from '../src/store';
-import { OUTCOMES } from '../src/workflows/outcomes';
+import type { FlowCallSettings } from '../src/flows/call-settings';
+import { flowOptionsSchema, variablesSchema, type FlowOptions } from '../src/flows/call-options';
+import { outcomeNameSchema } from '../src/flows/document';
 import { reminderOptionsSchema, ReminderSettings } from '../src/workflows/reminder-settings';
 
 export const rawIdSchema = z
@@ -25,11 +27,22 @@ const placeCallSchema = z.strictObject({
   ...reminderOptionsSchema.shape,
 });
 
+const placeFlowCallSchema = z.strictObject({
+  to: rawIdSchema,
+  ...flowOptionsSchema.shape,
+  variables: variablesSchema.optional(),
+});
+
+const namesStoredFlow = (body: unknown) => {
+  const flow = (body as { flow?: unknown } | null)?.flow;
+  return typeof flow === 'string' && flow !== 'reminder';
+};
+
 const STATES = ['creating', 'establishing', 'established', 'terminating', 'terminated', 'failed'] as const;
 
 const listSchema = z.strictObject({
   state: z.enum(STATES).optional(),
-  outcome: z.enum(OUTCOMES).optional(),
+  outcome: outcomeNameSchema.optional(),
   campaignId: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
@@ -53,8 +66,11 @@ const encodeCursor = (call: CallRecord) => Buffer.from(JSON.stringify({ createdA
 
 export interface CallsRouterDeps {
   store: Store;
-  placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
+  placeCall(input: { to: string; settings: ReminderSettings | FlowCallSettings }): Promise<CallRecord>;
   reminderSettings(options: z.infer<typeof reminderOptionsSchema>): ReminderSettings;
+  /** Resolves and checks a stored flow for one call with these variables (400 naming the node when it cannot run). */
+  flowSettings(options: FlowOptions, variables: Record<string, string>): Promise<FlowCallSettings>;
+  isKnownOutcome(outcome: string): Promise<boolean>;
   callbackUriFor(callId: string): string;
   /** Refuses a webhookUrl the service cannot or must not send to (400). */
   checkWebhook?(webhook: ReminderSettings['webhook']): Promise<void>;
@@ -79,8 +95,17 @@ export function callsRouter(deps: CallsRouterDeps): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
-    const { to, flow: _flow, ...options } = validate(placeCallSchema, req.body ?? {});
-    const settings = deps.reminderSettings(options);
+    let to: string;
+    let settings: ReminderSettings | FlowCallSettings;
+    if (namesStoredFlow(req.body)) {
+      const { to: target, variables, ...options } = validate(placeFlowCallSchema, req.body);
+      to = target;
+      settings = await deps.flowSettings(options, variables ?? {});
+    } else {
+      const { to: target, flow: _flow, ...options } = validate(placeCallSchema, req.body ?? {});
+      to = target;
+      settings = deps.reminderSettings(options);
+    }
     await deps.checkWebhook?.(settings.webhook);
     const call = await deps.placeCall({ to, settings });
     res.status(201).json({ ...callView(call), callbackUri: deps.callbackUriFor(call.id) });
@@ -88,6 +113,11 @@ export function callsRouter(deps: CallsRouterDeps): Router {
 
   router.get('/', async (req, res) => {
     const query = validate(listSchema, req.query, 'query');
+    if (query.outcome !== undefined && !(await deps.isKnownOutcome(query.outcome))) {
+      throw new ValidationError(`query.outcome: no call can end with "${query.outcome}" (neither a built-in outcome nor one of a stored flow)`, [
+        { field: 'query.outcome', message: 'unknown outcome' },
+      ]);
+    }
     const calls = await deps.store.calls.list({ ...query, before: decodeCursor(query.cursor), limit: query.limit });
     res.json({
       calls: calls.map(callView),

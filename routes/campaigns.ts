@@ -9,12 +9,24 @@ import { iso } from '../src/http/views';
 import type { CampaignRecord, CampaignStatus, Store } from '../src/store';
 import { campaignFromQuery, campaignSchema, campaignTargets, csvUploadFieldName, MAX_TARGETS } from '../src/workflows/campaign-input';
 import { describeOpening, isWithinWindow, nextWindowOpening } from '../src/workflows/calling-window';
-import { reminderSettings, ReminderSettings } from '../src/workflows/reminder-settings';
+import type { FlowOptions } from '../src/flows/call-options';
+import type { FlowCallSettings } from '../src/flows/call-settings';
+import type { NewTarget } from '../src/store/campaigns';
+import { reminderSettings, type ReminderSettings } from '../src/workflows/reminder-settings';
+
+/** The columns a flow's `{{variables}}` can rely on: those no row leaves empty. */
+function columnsEveryRowFills(targets: NewTarget[]): Set<string> {
+  const columns = new Set(Object.keys(targets[0]?.fields ?? {}));
+  for (const { fields } of targets) for (const column of columns) if (!fields[column]) columns.delete(column);
+  return columns;
+}
 
 export interface CampaignsRouterDeps {
   store: Store;
   limits: JsonLimits;
   defaults: { waitSeconds: number; agentTarget: string | undefined };
+  /** Resolves and checks a stored flow for a campaign whose every row fills `provided` (400 naming the node when it cannot run). */
+  flowSettings(options: FlowOptions, provided: ReadonlySet<string>): Promise<FlowCallSettings>;
   /** Called when a campaign may have work to dial now. */
   onChange(): void;
   /** Whether a calling window is open now, and when it opens next. */
@@ -110,7 +122,10 @@ export function campaignsRouter(deps: CampaignsRouterDeps): Router {
         ? validate(campaignSchema, campaignFromQuery(req.query as Record<string, unknown>, req.body), 'query', csvUploadFieldName)
         : validate(campaignSchema, req.body ?? {});
     const targets = campaignTargets(input);
-    const settings: ReminderSettings = reminderSettings(input, deps.defaults);
+    const settings =
+      input.flow !== undefined && input.flow !== 'reminder'
+        ? await deps.flowSettings({ ...input, flow: input.flow }, columnsEveryRowFills(targets))
+        : reminderSettings({ ...input, audioFileUri: input.audioFileUri as string }, deps.defaults);
     await deps.checkWebhook?.(settings.webhook);
     const campaign = await store.tx((r) =>
       r.campaigns.create(

@@ -23,6 +23,9 @@ import { requestLogger } from './http/request-logger';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { CallRecord, Store } from './store';
+import { flowCallSettings } from './flows/call-options';
+import type { FlowCallSettings } from './flows/call-settings';
+import { isKnownOutcome } from './flows/outcomes';
 import { reminderSettings, ReminderSettings } from './workflows/reminder-settings';
 
 export interface AppDeps {
@@ -32,7 +35,7 @@ export interface AppDeps {
   ingest: Ingest;
   readiness: Readiness;
   metrics: Metrics;
-  placeCall(input: { to: string; settings: ReminderSettings }): Promise<CallRecord>;
+  placeCall(input: { to: string; settings: ReminderSettings | FlowCallSettings }): Promise<CallRecord>;
   joinConversation(conversationId: string): Promise<CallRecord>;
   callbackUriFor(callId: string): string;
   onCampaignChange(): void;
@@ -84,6 +87,8 @@ export function createApp(deps: AppDeps): Express {
       store,
       limits,
       defaults: { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget },
+      flowSettings: (options, provided) =>
+        flowCallSettings(store.flows, options, { generation: config.acsGeneration, provided, variables: {}, agentTarget: config.agentTarget }),
       onChange: deps.onCampaignChange,
       now: () => deps.clock.now(),
       checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
@@ -96,6 +101,14 @@ export function createApp(deps: AppDeps): Express {
       store,
       placeCall: deps.placeCall,
       reminderSettings: (options) => reminderSettings(options, { waitSeconds: config.reminder.waitSeconds, agentTarget: config.agentTarget }),
+      flowSettings: (options, variables) =>
+        flowCallSettings(store.flows, options, {
+          generation: config.acsGeneration,
+          provided: new Set(Object.keys(variables)),
+          variables,
+          agentTarget: config.agentTarget,
+        }),
+      isKnownOutcome: (outcome) => isKnownOutcome(store.flows, outcome),
       callbackUriFor,
       checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),

@@ -27,7 +27,8 @@ import { createRetention } from './retention';
 import { openStore, Store } from './store';
 import { joinConversation } from './workflows/join-conversation';
 import { createCampaignDialer } from './workflows/campaign-dialer';
-import { placeReminderCall } from './workflows/place-call';
+import { createFlowRuntime } from './flows/runtime';
+import { placeCall } from './workflows/place-call';
 import { resumeInterruptedCreates } from './workflows/resume-creates';
 import { createDeliverer } from './webhooks/deliverer';
 import { webhookMetrics } from './webhooks/metrics';
@@ -187,6 +188,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
     agentTarget: config.agentTarget,
     waitSeconds: config.reminder.waitSeconds,
     callbackUriFor,
+    flows: createFlowRuntime({ flows: store.flows, secrets: hooks.secrets, allowPrivate: hooks.allowPrivate, logger: logger.child({ component: 'flows' }) }),
   };
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const deliverer =
@@ -237,7 +239,7 @@ export async function startService(config: Config, options: { logger: Logger; cl
       },
     }),
     readiness: createReadiness({ store, clock, dispatching: () => config.dispatchConcurrency > 0 }),
-    placeCall: (input) => placeReminderCall(placeDeps, input),
+    placeCall: (input) => placeCall(placeDeps, input),
     joinConversation: (conversationId) => joinConversation(placeDeps, conversationId),
     callbackUriFor,
     onCampaignChange: () => dialer.wake(),

@@ -1,5 +1,6 @@
 import type { CallAutomationPort } from '../client/port';
 import type { Clock } from '../clock';
+import type { FlowRuntime } from '../flows/runtime';
 import type { Logger } from '../logger';
 import type { CallPatch, CallRecord, Store } from '../store';
 import type { InboxEvent } from '../store/inbox';
@@ -12,6 +13,8 @@ export interface WorkflowSettings {
   /** Default seconds to wait for a key before hanging up. */
   waitSeconds: number;
   callbackUriFor(callId: string): string;
+  /** Stored flows and the `ask` node's signed POST. */
+  flows: FlowRuntime;
 }
 
 /**

@@ -11,7 +11,11 @@ export interface PostResult {
   retryAfterMs: number | null;
   /** A network error, a timeout, a 429 or a 5xx: worth trying again. */
   retryable: boolean;
+  /** The answer's body, up to 64 KiB (a flow's `ask` reads it; webhooks do not). */
+  body?: string;
 }
+
+const MAX_BODY_BYTES = 64 * 1024;
 
 function retryAfter(value: string | undefined, now: number): number | null {
   if (!value) return null;
@@ -23,7 +27,7 @@ function retryAfter(value: string | undefined, now: number): number | null {
 /**
  * One webhook POST. Redirects are answers, not followed (a 3xx could point
  * anywhere, the metadata service included); the body is read only up to a
- * small bound, since nothing in it is used.
+ * small bound.
  */
 export function postWebhook(url: string, headers: Record<string, string>, body: string, options: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
   return new Promise((resolve) => {
@@ -49,14 +53,16 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       },
       (res) => {
         const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
         let read = 0;
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          if (read > 64 * 1024) res.destroy();
+          if (read > MAX_BODY_BYTES) res.destroy();
+          else chunks.push(chunk);
         });
         const finish = () => {
           clearTimeout(deadline);
-          if (status >= 200 && status < 300) return done({ status, error: null, retryable: false, retryAfterMs: null });
+          if (status >= 200 && status < 300) return done({ status, error: null, retryable: false, retryAfterMs: null, body: Buffer.concat(chunks).toString('utf8') });
           const retryable = status === 429 || status >= 500;
           const error = status >= 300 && status < 400 ? `redirect to ${res.headers.location ?? '(no location)'} not followed` : `HTTP ${status}`;
           done({ status, error, retryable, retryAfterMs: retryable ? retryAfter(res.headers['retry-after'] as string | undefined, Date.now()) : null });

@@ -5,14 +5,27 @@ import type { Logger } from '../logger';
 import type { CallRecord } from '../store';
 import { slotIntervalMs, type ClaimedTarget } from '../store/campaigns';
 import { isWithinWindow } from './calling-window';
-import { CREATE_LEASE_MS, PlaceCallDeps, sendCreateCall } from './place-call';
+import type { FlowCallSettings } from '../flows/call-settings';
+import { CREATE_LEASE_MS, flowNameOf, PlaceCallDeps, sendCreateCall } from './place-call';
 import type { ReminderSettings } from './reminder-settings';
 
 /** How far ahead one claim reserves slots: a quarter second of calls per round trip to the database. */
 const HORIZON_MS = 250;
-/** The campaign's settings with the row's overrides (checked on upload, see ROW_OVERRIDES). */
-export function targetSettings(campaignSettings: ReminderSettings, fields: Record<string, string>): ReminderSettings {
+/**
+ * The campaign's settings with the row's overrides (checked on upload, see
+ * ROW_OVERRIDES); a flow campaign's row also fills the flow's variables.
+ */
+export function targetSettings(campaignSettings: ReminderSettings | FlowCallSettings, fields: Record<string, string>): ReminderSettings | FlowCallSettings {
   const { audioFileUri, agentTarget, operationContext, subject, waitSeconds } = fields;
+  if ('flow' in campaignSettings) {
+    return {
+      ...campaignSettings,
+      variables: fields,
+      ...(agentTarget ? { agentTarget } : {}),
+      ...(operationContext ? { operationContext } : {}),
+      ...(subject ? { subject } : {}),
+    };
+  }
   return {
     ...campaignSettings,
     ...(audioFileUri ? { audioFileUri } : {}),
@@ -51,9 +64,9 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
         const call = await r.calls.insert({
           id: callId,
           kind: 'call',
-          flow: 'reminder',
+          flow: flowNameOf(campaign.settings as unknown as ReminderSettings | FlowCallSettings),
           target: target.target,
-          settings: targetSettings(campaign.settings as unknown as ReminderSettings, target.fields) as unknown as Record<string, unknown>,
+          settings: targetSettings(campaign.settings as unknown as ReminderSettings | FlowCallSettings, target.fields) as unknown as Record<string, unknown>,
           campaignId,
           campaignTargetId: target.id,
           attempt,

@@ -5,6 +5,7 @@ import { IdentifierError, parseRawId } from '../identifiers';
 import type { NewTarget } from '../store/campaigns';
 import { isValidTimeZone } from './calling-window';
 import { OUTCOMES } from './outcomes';
+import { flowOptionsSchema } from '../flows/call-options';
 import { reminderOptionsSchema } from './reminder-settings';
 
 export const MAX_TARGETS = 100_000;
@@ -34,6 +35,11 @@ const targetSchema = z.record(z.string().max(64), z.union([z.string().max(2048),
 export const campaignSchema = z.strictObject({
   name: z.string().min(1).max(200),
   ...reminderOptionsSchema.shape,
+  /** The reminder's message; a campaign running a stored flow has its prompts in the flow. */
+  audioFileUri: reminderOptionsSchema.shape.audioFileUri.optional(),
+  /** A stored flow to run instead of the reminder; each row's columns fill its `{{variables}}`. */
+  flow: flowOptionsSchema.shape.flow.optional(),
+  flowVersion: flowOptionsSchema.shape.flowVersion,
   callsPerSecond: z.number().positive().max(1000).default(1),
   maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
   retry: z
@@ -54,6 +60,13 @@ export const campaignSchema = z.strictObject({
     .optional(),
   targets: z.array(targetSchema).min(1).max(MAX_TARGETS).optional(),
   targetsCsv: z.string().max(50 * 1024 * 1024).optional(),
+}).superRefine((input, ctx) => {
+  const runsFlow = input.flow !== undefined && input.flow !== 'reminder';
+  if (!runsFlow && input.audioFileUri === undefined) ctx.addIssue({ code: 'custom', path: ['audioFileUri'], message: 'is required (or name a stored flow in `flow`)' });
+  if (!runsFlow) return;
+  for (const field of ['audioFileUri', 'keyMap', 'waitSeconds', 'inviteRetries'] as const) {
+    if (input[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is a reminder setting; flow "${input.flow}" has its own prompts and keys` });
+  }
 });
 
 export type CampaignInput = z.infer<typeof campaignSchema>;
@@ -185,6 +198,8 @@ export function campaignFromQuery(query: Record<string, unknown>, csv: string): 
   return defined({
     name: q('name'),
     audioFileUri: q('audioFileUri'),
+    flow: q('flow'),
+    flowVersion: num('flowVersion'),
     operationContext: q('operationContext'),
     subject: q('subject'),
     keyMap: keyMap === undefined ? undefined : Object.fromEntries(keyMap.split(',').map((pair) => pair.split(':').map((s) => s.trim()))),

@@ -11,9 +11,11 @@ export const OUTCOMES = [
   'failed',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+/** A flow's hang-up node names its own outcomes (`confirmed`, `reschedule`) beside these. */
+export type OutcomeName = Outcome | (string & {});
 
 /** Records the call's outcome if it has none yet; returns false when an earlier decision stands. */
-export async function decideOutcome(ctx: HandlerContext, outcome: Outcome, reason: string, error?: unknown): Promise<boolean> {
+export async function decideOutcome(ctx: HandlerContext, outcome: OutcomeName, reason: string, error?: unknown): Promise<boolean> {
   const decided = await ctx.store.tx(async (r) => {
     if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null, reason))) return false;
     await r.timeline.append({

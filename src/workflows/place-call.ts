@@ -7,8 +7,9 @@ import { deterministicUuid, newId } from '../ids';
 import { parseRawId } from '../identifiers';
 import type { CallRecord, Store } from '../store';
 import { isDatabaseFault } from '../store/db-errors';
+import type { FlowCallSettings } from '../flows/call-settings';
 import { closeCampaignAttempt } from './campaign-attempt';
-import { scheduleWatchdog } from './reminder';
+import { scheduleWatchdog } from './watchdog';
 import { ANSWER_WATCHDOG_SECONDS, type ReminderSettings } from './reminder-settings';
 
 /** Longer than the client's worst case (every retry timing out), so a live creator is never overtaken. */
@@ -76,16 +77,21 @@ export async function sendCreateCall(deps: PlaceCallDeps, call: CallRecord): Pro
   }
 }
 
+/** The workflow a call's settings run: a stored flow's name, or the built-in reminder. */
+export function flowNameOf(settings: ReminderSettings | FlowCallSettings): string {
+  return 'flow' in settings ? settings.flow.name : 'reminder';
+}
+
 /** Stores the call first (so events that beat the create-call answer find it), then places it. */
-export async function placeReminderCall(
+export async function placeCall(
   deps: PlaceCallDeps,
-  input: { to: string; settings: ReminderSettings; campaignId?: string; campaignTargetId?: number; attempt?: number; id?: string },
+  input: { to: string; settings: ReminderSettings | FlowCallSettings; campaignId?: string; campaignTargetId?: number; attempt?: number; id?: string },
 ): Promise<CallRecord> {
   const target = parseRawId(input.to);
   const call = await deps.store.calls.insert({
     id: input.id ?? newId(),
     kind: 'call',
-    flow: 'reminder',
+    flow: flowNameOf(input.settings),
     target: target.rawId,
     settings: input.settings as unknown as Record<string, unknown>,
     campaignId: input.campaignId,

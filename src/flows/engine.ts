@@ -1,0 +1,122 @@
+import type { HandlerContext } from '../dispatch/context';
+import { decideOutcome } from '../workflows/outcomes';
+import { MAX_CALL_SECONDS } from '../workflows/reminder-settings';
+import { onWatchdog, scheduleWatchdog, WATCHDOG } from '../workflows/watchdog';
+import type { Workflow } from '../workflows/workflow';
+import type { FlowCallSettings } from './call-settings';
+import type { FlowNode, NodeOf } from './document';
+import { flowEntry } from './funnel-entries';
+import { GATHER_TIMEOUT, onGatherTimer, onKey, onPromptEnded } from './gather';
+import { CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
+import { hangUp, onFlowTerminated } from './steps';
+import { flowState, note, save, stateOf, type FlowRun } from './state';
+
+/** The call's flow version, or undefined (after deciding `failed` and hanging up) when it is not stored. */
+async function runOf(ctx: HandlerContext): Promise<FlowRun | undefined> {
+  const settings = ctx.call.settings as unknown as FlowCallSettings;
+  const doc = await ctx.settings.flows.load(settings.flow.name, settings.flow.version);
+  if (doc) return { ctx, doc, settings };
+  await decideOutcome(ctx, 'failed', `flow "${settings.flow.name}" version ${settings.flow.version} is not stored`);
+  await hangUp(ctx);
+  return undefined;
+}
+
+const live = (ctx: HandlerContext) => ctx.call.state !== 'terminated' && ctx.call.state !== 'failed';
+
+const at = (run: FlowRun, type: FlowNode['type']) => run.doc.nodes[stateOf(run).node ?? '']?.type === type;
+
+/**
+ * Runs a stored flow (docs/flows.md). The position in the flow, the digits
+ * gathered and the timers are on the call record, so a restart resumes at
+ * the same node; every handler checks the step and the operation context of
+ * its event, so duplicated, late or reordered events change nothing.
+ */
+export const flowWorkflow: Workflow = {
+  async onStateChanged(event, ctx) {
+    if (event.state === 'disconnected') return onFlowTerminated(ctx);
+    if (event.state !== 'connected' || flowState(ctx).step || !live(ctx)) return;
+    const run = await runOf(ctx);
+    if (!run) return;
+    await scheduleWatchdog(ctx, 'call', MAX_CALL_SECONDS);
+    await save(run, { establishedAt: ctx.clock.now() });
+    await enter(run, run.doc.start);
+  },
+
+  async onKeyPressed(event, ctx) {
+    const s = flowState(ctx);
+    if ((s.phase !== 'prompting' && s.phase !== 'waiting') || !live(ctx)) return;
+    // The sequence numbers every key on the call: one at or below the last counted is a repeat (or came too late to count).
+    if (event.sequenceId !== null && event.sequenceId <= (s.keySeq ?? 0)) return;
+    const run = await runOf(ctx);
+    if (!run || !at(run, 'gather')) return;
+    if (event.sequenceId !== null) await save(run, { keySeq: event.sequenceId });
+    await onKey(run, event.key);
+  },
+
+  // A cancelled playback is one we stopped ourselves: expected, not an error.
+  async onPlayback(event, ctx) {
+    const s = flowState(ctx);
+    if (event.operationContext !== s.playContext || !live(ctx)) return;
+    if (event.kind === 'playback-failed') {
+      const info = event.result;
+      await decideOutcome(ctx, 'failed', 'a prompt could not be played', { code: info?.code ?? null, subcode: info?.subCode ?? null, message: info?.message ?? null });
+      return hangUp(ctx);
+    }
+    if (event.kind !== 'playback-finished') return;
+    const run = await runOf(ctx);
+    if (!run) return;
+    if (s.phase === 'playing' && at(run, 'play')) return enter(run, (run.doc.nodes[s.node as string] as NodeOf<'play'>).next);
+    if (s.phase === 'prompting' && at(run, 'gather')) return onPromptEnded(run);
+  },
+
+  async onParticipantResult(event, ctx) {
+    const s = flowState(ctx);
+    if (s.phase !== 'connecting' || !live(ctx)) return;
+    const run = await runOf(ctx);
+    if (!run || !at(run, 'connect') || event.operationContext !== connectContext(run)) return;
+    const node = run.doc.nodes[s.node as string] as NodeOf<'connect'>;
+    if (event.kind === 'participant-added') {
+      await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
+      await save(run, { agent: s.invitee });
+      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.next, reason: `${s.invitee} joined` });
+      return enter(run, node.next);
+    }
+    if (event.kind !== 'participant-failed') return;
+    if ((s.connectAttempts ?? 0) <= node.retries) return invite(run, s.invitee as string);
+    await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
+    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason: `the invite failed ${s.connectAttempts} times` });
+    return enter(run, node.failure);
+  },
+
+  /** Once the person a connect brought in leaves after the flow ended, nobody is left to talk to the callee: hang up. */
+  async onRoster(event, ctx) {
+    const s = flowState(ctx);
+    const who = s.agent ?? (s.phase === 'connecting' ? s.invitee : undefined);
+    if (!who || !live(ctx)) return;
+    const present = event.participants.some((p) => p.rawId === who);
+    if (present === (s.agentPresent ?? false)) return;
+    await ctx.saveWorkflow({ agentPresent: present });
+    if (!present && s.phase === 'after-agent') {
+      await ctx.store.timeline.append({ callId: ctx.call.id, at: ctx.clock.now(), kind: 'note', name: 'agent_left', detail: { agent: who }, dedupeKey: 'agent-left' });
+      await hangUp(ctx);
+    }
+  },
+
+  async onTimer(timer, ctx) {
+    if (timer.timerKind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage, onFlowTerminated);
+    if (!live(ctx)) return;
+    const s = flowState(ctx);
+    if (timer.timerKind === GATHER_TIMEOUT) {
+      const run = await runOf(ctx);
+      if (run && at(run, 'gather')) await onGatherTimer(run, (timer.payload as { seq: number }).seq);
+      return;
+    }
+    if (timer.timerKind === CONNECT_TIMEOUT && s.phase === 'connecting' && (timer.payload as { step: number }).step === s.step) {
+      const run = await runOf(ctx);
+      if (!run || !at(run, 'connect')) return;
+      const node = run.doc.nodes[s.node as string] as NodeOf<'connect'>;
+      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason: `nobody joined within ${node.timeoutSeconds} s` });
+      return enter(run, node.failure);
+    }
+  },
+};

@@ -1,0 +1,121 @@
+import { deterministicUuid } from '../ids';
+import type { NodeOf, Prompt } from './document';
+import { flowEntry } from './funnel-entries';
+import { enter, playPrompt } from './nodes';
+import { hangUp, request } from './steps';
+import { decideOutcome } from '../workflows/outcomes';
+import { leg, note, opts, save, stateOf, type FlowRun } from './state';
+
+export const GATHER_TIMEOUT = 'flow-gather';
+
+/**
+ * Gathering keys: they arrive one event per key on both generations (the
+ * seed's DtmfReceived, GA's continuous DTMF), so digits, timeouts and retries
+ * are kept here, durably, and both generations gather the same way.
+ */
+
+const current = (run: FlowRun) => run.doc.nodes[stateOf(run).node as string] as NodeOf<'gather'>;
+
+export async function startGather(run: FlowRun, node: NodeOf<'gather'>): Promise<void> {
+  const s = stateOf(run);
+  if (!s.listening) {
+    await save(run, { listening: true });
+    const listened = await request(run.ctx, 'listening for keys', () =>
+      run.ctx.client.listenForKeys(leg(run), { target: run.ctx.call.target as string, operationContext: `keys:${run.ctx.call.id}` }, opts(run, 'keys')),
+    );
+    if (!listened) return;
+  }
+  await ask(run, node, node.prompt);
+}
+
+/** Plays the prompt (or re-prompt) and waits for the first key: from the prompt's end, or from now when it loops or there is none. */
+async function ask(run: FlowRun, node: NodeOf<'gather'>, prompt: Prompt | undefined): Promise<void> {
+  await save(run, { digits: '' });
+  if (!prompt) {
+    await save(run, { phase: 'waiting' });
+    return arm(run, node.firstKeyTimeoutSeconds);
+  }
+  await save(run, { phase: 'prompting' });
+  const loop = prompt.loop ?? false;
+  if (!(await playPrompt(run, prompt, loop))) return;
+  if (loop) await arm(run, node.firstKeyTimeoutSeconds);
+}
+
+async function arm(run: FlowRun, seconds: number): Promise<void> {
+  const { ctx } = run;
+  const s = stateOf(run);
+  const seq = (s.timerSeq ?? 0) + 1;
+  await save(run, { timerSeq: seq });
+  await ctx.store.timers.schedule({
+    id: deterministicUuid(ctx.call.id, GATHER_TIMEOUT, String(seq)),
+    callId: ctx.call.id,
+    kind: GATHER_TIMEOUT,
+    dueAt: ctx.clock.now() + seconds * 1000,
+    payload: { seq },
+  });
+}
+
+/** The prompt of the current gather ended without a key: the first-key timeout starts. */
+export async function onPromptEnded(run: FlowRun): Promise<void> {
+  await save(run, { phase: 'waiting' });
+  await arm(run, current(run).firstKeyTimeoutSeconds);
+}
+
+export async function onKey(run: FlowRun, key: string): Promise<void> {
+  const s = stateOf(run);
+  const node = current(run);
+  if (s.phase === 'prompting') {
+    // A key stops the prompt (barge-in) and counts.
+    await save(run, { phase: 'waiting' });
+    const stopped = await request(run.ctx, 'stopping the prompt', () =>
+      run.ctx.client.stopMedia(leg(run), { operationContext: `stop:${s.playContext}` }, opts(run, `stop-${s.step}-${s.prompts}`)),
+    );
+    if (!stopped) return;
+  }
+  await run.ctx.store.timers.cancel(run.ctx.call.id, GATHER_TIMEOUT, run.ctx.clock.now());
+  if (key === node.finishKey) return complete(run, node, s.digits ?? '');
+  const digits = (s.digits ?? '') + key;
+  await save(run, { digits });
+  if (digits.length >= node.maxDigits) return complete(run, node, digits);
+  await arm(run, node.interDigitTimeoutSeconds);
+}
+
+/** A gather timer fired: no first key (no input), or no further key (the input is complete). */
+export async function onGatherTimer(run: FlowRun, seq: number): Promise<void> {
+  const s = stateOf(run);
+  if (seq !== s.timerSeq || (s.phase !== 'waiting' && s.phase !== 'prompting')) return;
+  if (s.phase === 'prompting') {
+    // A looping prompt is still playing: stop it before asking again or moving on.
+    await save(run, { phase: 'waiting' });
+    const stopped = await request(run.ctx, 'stopping the prompt', () =>
+      run.ctx.client.stopMedia(leg(run), { operationContext: `stop:${s.playContext}` }, opts(run, `stop-${s.step}-${s.prompts}`)),
+    );
+    if (!stopped) return;
+  }
+  return complete(run, current(run), s.digits ?? '');
+}
+
+async function complete(run: FlowRun, node: NodeOf<'gather'>, digits: string): Promise<void> {
+  const s = stateOf(run);
+  const nodeId = s.node as string;
+  if (!digits) return retry(run, node, 'noInput');
+  if (node.valid && !node.valid.includes(digits)) return retry(run, node, 'invalid', digits);
+  await note(run, flowEntry.gathered(nodeId, digits), `keys:${s.step}`, { step: s.step, digits });
+  await save(run, { gathered: { ...s.gathered, [nodeId]: digits }, lastGather: nodeId });
+  return enter(run, node.next);
+}
+
+async function retry(run: FlowRun, node: NodeOf<'gather'>, why: 'noInput' | 'invalid', digits?: string): Promise<void> {
+  const s = stateOf(run);
+  const nodeId = s.node as string;
+  const counter = why === 'noInput' ? 'noInputs' : 'invalids';
+  const n = (s[counter] ?? 0) + 1;
+  const entry = why === 'noInput' ? flowEntry.noInput(nodeId) : flowEntry.invalid(nodeId);
+  await note(run, entry, `${why}:${s.step}:${n}`, { step: s.step, attempt: n, ...(digits ? { digits } : {}) });
+  await save(run, { [counter]: n });
+  const handling = node[why];
+  if (handling && n <= handling.retries) return ask(run, node, handling.prompt ?? node.prompt);
+  if (handling) return enter(run, handling.next);
+  await decideOutcome(run.ctx, 'no-response', why === 'noInput' ? `no input at "${nodeId}"` : `input not accepted at "${nodeId}"`);
+  await hangUp(run.ctx);
+}
