@@ -6,6 +6,7 @@ import { campaignPageRouter } from '../routes/campaign-page';
 import { callsRouter } from '../routes/calls';
 import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
+import { flowsRouter } from '../routes/flows';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
 import type { Clock } from './clock';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
   );
   management.use('/webhooks', webhooksRouter({ store, now: Date.now, onRetry: () => deps.onWebhookRetry?.() }));
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
+  management.use('/flows', flowsRouter({ store, generation: config.acsGeneration, now: () => deps.clock.now() }));
   app.use('/api', management);
 
   // Browsers ask for it on every page; a 404 there is noise in the console and the logs.

@@ -14,7 +14,7 @@ export interface TestService {
   /** Every log line the service wrote, for asserting what reaches (and never reaches) the logs. */
   logs: string[];
   /** supertest against the listening service, with the API key set. */
-  api: () => { get(path: string): request.Test; post(path: string): request.Test; delete(path: string): request.Test };
+  api: () => { get(path: string): request.Test; post(path: string): request.Test; put(path: string): request.Test; delete(path: string): request.Test };
   /** supertest against the embedded emulator (its control API). */
   emulator: () => request.Agent;
   stop(): Promise<void>;
@@ -57,6 +57,7 @@ export async function startTestService(
     api: () => ({
       get: (path) => request(service.url).get(path).set('Authorization', auth),
       post: (path) => request(service.url).post(path).set('Authorization', auth),
+      put: (path) => request(service.url).put(path).set('Authorization', auth),
       delete: (path) => request(service.url).delete(path).set('Authorization', auth),
     }),
     emulator: () => request.agent(service.emulatorUrl!),

@@ -32,6 +32,7 @@ describe.each(DATABASE_KINDS)('hostile input regressions on %s', (kind) => {
     ['GET', '/api/calls/%'],
     ['GET', '/api/campaigns/%C3%28'],
     ['POST', '/api/conversations/%ED%A0%80/join'],
+    ['PUT', '/api/flows/%C3%28'],
     ['POST', '/api/callbacks/%FF?token=x'],
   ])('answers 400 invalid_path to %s %s, whose parameter does not percent-decode', async (method, path) => {
     expectAnswer(await send(url, { method, path, headers: AUTH }), 400, 'invalid_path');
@@ -42,6 +43,7 @@ describe.each(DATABASE_KINDS)('hostile input regressions on %s', (kind) => {
     ['GET', '/api/calls?campaignId=%00'],
     ['GET', '/api/conversations/%00/participants'],
     ['POST', '/api/conversations/x%00/join'],
+    ['POST', '/api/flows/x%00'],
     ['POST', '/api/campaigns?name=%00&audioFileUri=x'],
   ])('answers 400 invalid_character to %s %s, which holds a NUL', async (method, path) => {
     const before = await callRows();
