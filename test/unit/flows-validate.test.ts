@@ -357,3 +357,16 @@ describe('checkVariables and flowVariables', () => {
     expect(flowVariables(flow(appointment))).toEqual(['appointmentTime', 'to']);
   });
 });
+
+describe('docs/flows.md', () => {
+  const docs = fs.readFileSync(path.join(ROOT, 'docs/flows.md'), 'utf8');
+  const documents = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1])).filter((block) => 'nodes' in block);
+
+  it('holds the example the tests use, verbatim', () => {
+    expect(documents).toContainEqual(appointment);
+  });
+
+  it.each(documents.map((d, i) => [i, d]))('document %i is a flow with nothing wrong on GA', (_i, document) => {
+    expect(ga(document)).toEqual([]);
+  });
+});
