@@ -126,6 +126,11 @@ export type FlowNode = z.infer<typeof nodeSchema>;
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
 export type NodeOf<T extends FlowNode['type']> = Extract<FlowNode, { type: T }>;
 
+/** The node named `id`; own properties only, since `constructor` or `toString` are valid node ids. */
+export function nodeOf(doc: FlowDocument, id: string): FlowNode | undefined {
+  return Object.hasOwn(doc.nodes, id) ? doc.nodes[id] : undefined;
+}
+
 /** The node ids a node may go to next, with the field that names each. */
 export function exitsOf(node: FlowNode): { field: string; to: string }[] {
   switch (node.type) {

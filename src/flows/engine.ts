@@ -4,7 +4,7 @@ import { MAX_CALL_SECONDS } from '../workflows/reminder-settings';
 import { onWatchdog, scheduleWatchdog, WATCHDOG } from '../workflows/watchdog';
 import type { Workflow } from '../workflows/workflow';
 import type { FlowCallSettings } from './call-settings';
-import type { FlowNode, NodeOf } from './document';
+import { nodeOf, type FlowNode, type NodeOf } from './document';
 import { flowEntry } from './funnel-entries';
 import { GATHER_TIMEOUT, onGatherTimer, onKey, onPromptEnded } from './gather';
 import { CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
@@ -23,7 +23,33 @@ async function runOf(ctx: HandlerContext): Promise<FlowRun | undefined> {
 
 const live = (ctx: HandlerContext) => ctx.call.state !== 'terminated' && ctx.call.state !== 'failed';
 
-const at = (run: FlowRun, type: FlowNode['type']) => run.doc.nodes[stateOf(run).node ?? '']?.type === type;
+const at = (run: FlowRun, type: FlowNode['type']) => nodeOf(run.doc, stateOf(run).node ?? '')?.type === type;
+
+/** One key, in sequence: only a gather takes keys; elsewhere they are let go. */
+async function press(ctx: HandlerContext, key: string): Promise<void> {
+  const s = flowState(ctx);
+  if (s.phase !== 'prompting' && s.phase !== 'waiting') return;
+  const run = await runOf(ctx);
+  if (run && at(run, 'gather')) await onKey(run, key);
+}
+
+/** Presses key `seq`, then every held key that follows on from it. */
+async function pressInOrder(ctx: HandlerContext, seq: number, key: string): Promise<void> {
+  const held = { ...flowState(ctx).heldKeys };
+  for (let next = seq, k: string | undefined = key; k !== undefined; k = held[++next]) {
+    delete held[next];
+    await ctx.saveWorkflow({ keySeq: next, heldKeys: { ...held } });
+    await press(ctx, k);
+    if (!live(ctx)) return;
+  }
+}
+
+async function releaseHeldKeys(ctx: HandlerContext): Promise<void> {
+  const held = flowState(ctx).heldKeys ?? {};
+  const seqs = Object.keys(held).map(Number).sort((a, b) => a - b);
+  await ctx.saveWorkflow({ keySeq: seqs[0] - 1 });
+  await pressInOrder(ctx, seqs[0], held[seqs[0]]);
+}
 
 /**
  * Runs a stored flow (docs/flows.md). The position in the flow, the digits
@@ -43,14 +69,15 @@ export const flowWorkflow: Workflow = {
   },
 
   async onKeyPressed(event, ctx) {
+    if (!live(ctx)) return;
+    const seq = event.sequenceId;
+    if (seq === null) return press(ctx, event.key);
     const s = flowState(ctx);
-    if ((s.phase !== 'prompting' && s.phase !== 'waiting') || !live(ctx)) return;
-    // The sequence numbers every key on the call: one at or below the last counted is a repeat (or came too late to count).
-    if (event.sequenceId !== null && event.sequenceId <= (s.keySeq ?? 0)) return;
-    const run = await runOf(ctx);
-    if (!run || !at(run, 'gather')) return;
-    if (event.sequenceId !== null) await save(run, { keySeq: event.sequenceId });
-    await onKey(run, event.key);
+    const last = s.keySeq ?? 0;
+    if (seq <= last) return;
+    // An earlier key has not come yet (events can arrive out of order): hold this one until it does.
+    if (seq > last + 1) return ctx.saveWorkflow({ heldKeys: { ...s.heldKeys, [seq]: event.key } });
+    await pressInOrder(ctx, seq, event.key);
   },
 
   // A cancelled playback is one we stopped ourselves: expected, not an error.
@@ -107,6 +134,8 @@ export const flowWorkflow: Workflow = {
     if (!live(ctx)) return;
     const s = flowState(ctx);
     if (timer.timerKind === GATHER_TIMEOUT) {
+      // A key the held ones wait for never came: take them as they are rather than lose them too.
+      if (s.heldKeys && Object.keys(s.heldKeys).length) return releaseHeldKeys(ctx);
       const run = await runOf(ctx);
       if (run && at(run, 'gather')) await onGatherTimer(run, (timer.payload as { seq: number }).seq);
       return;

@@ -1,6 +1,6 @@
 import { deterministicUuid } from '../ids';
 import { decideOutcome } from '../workflows/outcomes';
-import { fill, type NodeOf, type Prompt } from './document';
+import { fill, nodeOf, type NodeOf, type Prompt } from './document';
 import { flowEntry } from './funnel-entries';
 import { startGather } from './gather';
 import { hangUp, request } from './steps';
@@ -22,7 +22,7 @@ export function filled(run: FlowRun, prompt: Prompt) {
 export async function enter(run: FlowRun, nodeId: string): Promise<void> {
   const { ctx, doc } = run;
   const step = (stateOf(run).step ?? 0) + 1;
-  const node = doc.nodes[nodeId];
+  const node = nodeOf(doc, nodeId);
   if (step > MAX_STEPS || !node) {
     const reason = node ? `the flow entered more than ${MAX_STEPS} nodes` : `the flow has no node "${nodeId}"`;
     await decideOutcome(ctx, 'failed', reason);

@@ -21,8 +21,10 @@ export interface FlowState {
   gathered?: Record<string, string>;
   lastGather?: string;
   listening?: boolean;
-  /** The sequence id of the last key counted. */
+  /** The sequence id of the last key taken in order (keys are numbered per call from 1). */
   keySeq?: number;
+  /** Keys that came before an earlier one, by sequence id, until it comes. */
+  heldKeys?: Record<number, string>;
   /** Re-armed gather timers get new numbers, so one that fires late is known as stale. */
   timerSeq?: number;
   connectAttempts?: number;

@@ -24,7 +24,7 @@ function menuFlow(askUrl: string) {
         type: 'gather',
         prompt: { audioUri: audio('menu') },
         valid: ['1', '2', '3'],
-        firstKeyTimeoutSeconds: 1,
+        firstKeyTimeoutSeconds: 2,
         noInput: { prompt: { audioUri: audio('menu-again') }, retries: 1, next: 'no-answer' },
         invalid: { prompt: { audioUri: audio('menu-invalid') }, retries: 1, next: 'no-valid-key' },
         next: 'route',
@@ -152,7 +152,8 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
   });
 
   it('no input asks again with the re-prompt, then a key counts', async () => {
-    const { placed, call } = await run(nextNumber(), [{ afterMs: 150_000, keys: '1' }]);
+    // The menu ends at 0.05 s, no input at 2.05-2.25 s, the re-prompt ends by 2.35 s; the key comes at 3 s.
+    const { placed, call } = await run(nextNumber(), [{ afterMs: 300_000, keys: '1' }]);
     expect(call.outcome).toBe('confirmed');
     expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('menu-again')]);
