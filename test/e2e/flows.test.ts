@@ -235,6 +235,30 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     expect(flowEntries(call)).toContain('hung-up:menu');
   });
 
+  it('speaks text with the variables filled on GA; the seed cannot speak, so it refuses the flow', async () => {
+    const spoken = {
+      start: 'hello',
+      nodes: {
+        hello: { type: 'play', prompt: { text: 'Hello {{name}}, your appointment is at {{time}}.', voice: 'en-US-JennyNeural', language: 'en-US' }, next: 'bye' },
+        bye: { type: 'hangup', outcome: 'informed' },
+      },
+    };
+    const created = await t.api().post('/api/flows/spoken').send(spoken);
+    if (name === 'preview') {
+      expect(created.status).toBe(400);
+      expect(created.body.error).toMatchObject({ code: 'invalid_flow', message: expect.stringContaining('cannot speak text') });
+      return;
+    }
+    expect(created.status).toBe(201);
+    const placed = await place(nextNumber(), { flow: 'spoken', variables: { name: 'Ana', time: '10:30' } });
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('informed');
+    const play = (await logged(placed.callLegId)).find((r) => r.path.endsWith(':play'));
+    expect(play?.body.playSources).toEqual([
+      { kind: 'text', text: { text: 'Hello Ana, your appointment is at 10:30.', voiceName: 'en-US-JennyNeural', sourceLocale: 'en-US' } },
+    ]);
+  });
+
   it('refuses a call naming a flow that is not stored, or without a variable the flow uses', async () => {
     const unknown = await t.api().post('/api/calls').send({ to: nextNumber(), flow: 'nope' });
     expect(unknown.status).toBe(400);
