@@ -28,6 +28,6 @@ export const onCallState: Handler<CallStateEvent> = async (event, ctx) => {
   } else if (event.conversationId && !call.conversationId) {
     await ctx.updateCall({ conversationId: event.conversationId });
   }
-  await workflowFor(ctx.call.flow)?.onStateChanged?.(event, ctx);
+  await workflowFor(ctx.call)?.onStateChanged?.(event, ctx);
   if (ctx.call.state === 'terminated') await closeCampaignAttempt(ctx.store, ctx.call, ctx.clock.now());
 };

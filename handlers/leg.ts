@@ -33,7 +33,7 @@ type EventOfMethod<M extends LegMethod> = Parameters<NonNullable<Workflow[M]>>[0
 export function toWorkflow<M extends LegMethod>(method: M): Handler<EventOfMethod<M> & DomainEvent> {
   return async (event, ctx) => {
     if (event.legId === null || !(await isOwnLeg(event.legId, ctx))) return;
-    const fn = workflowFor(ctx.call.flow)?.[method] as ((e: EventOfMethod<M>, c: HandlerContext) => Promise<void>) | undefined;
+    const fn = workflowFor(ctx.call)?.[method] as ((e: EventOfMethod<M>, c: HandlerContext) => Promise<void>) | undefined;
     await fn?.(event, ctx);
   };
 }

@@ -106,6 +106,8 @@ const askSchema = z.strictObject({
 const hangupSchema = z.strictObject({
   type: z.literal('hangup'),
   outcome: outcomeNameSchema,
+  /** Why, for the timeline and the report; otherwise what led here. */
+  reason: z.string().min(1).max(200).optional(),
 });
 
 export const nodeSchema = z.discriminatedUnion('type', [playSchema, gatherSchema, branchSchema, connectSchema, askSchema, hangupSchema]);

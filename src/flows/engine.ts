@@ -1,18 +1,23 @@
 import type { HandlerContext } from '../dispatch/context';
 import { decideOutcome } from '../workflows/outcomes';
-import { MAX_CALL_SECONDS } from '../workflows/reminder-settings';
+import { MAX_CALL_SECONDS, type ReminderSettings } from '../workflows/reminder-settings';
+import { reminderCallSettings, reminderFlow } from './reminder-flow';
 import { onWatchdog, scheduleWatchdog, WATCHDOG } from '../workflows/watchdog';
 import type { Workflow } from '../workflows/workflow';
 import type { FlowCallSettings } from './call-settings';
 import { nodeOf, type FlowNode, type NodeOf } from './document';
 import { flowEntry } from './funnel-entries';
 import { GATHER_TIMEOUT, onGatherTimer, onKey, onPromptEnded } from './gather';
-import { CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
+import { agentLeft, CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
 import { hangUp, onFlowTerminated } from './steps';
 import { flowState, note, save, stateOf, type FlowRun } from './state';
 
 /** The call's flow version, or undefined (after deciding `failed` and hanging up) when it is not stored. */
 async function runOf(ctx: HandlerContext): Promise<FlowRun | undefined> {
+  if (ctx.call.flow === 'reminder') {
+    const reminder = ctx.call.settings as unknown as ReminderSettings;
+    return { ctx, doc: reminderFlow(reminder), settings: reminderCallSettings(reminder) };
+  }
   const settings = ctx.call.settings as unknown as FlowCallSettings;
   const doc = await ctx.settings.flows.load(settings.flow.name, settings.flow.version);
   if (doc) return { ctx, doc, settings };
@@ -86,10 +91,11 @@ export const flowWorkflow: Workflow = {
     if (event.operationContext !== s.playContext || !live(ctx)) return;
     if (event.kind === 'playback-failed') {
       const info = event.result;
-      await decideOutcome(ctx, 'failed', 'a prompt could not be played', { code: info?.code ?? null, subcode: info?.subCode ?? null, message: info?.message ?? null });
+      await decideOutcome(ctx, 'failed', 'the message could not be played', { code: info?.code ?? null, subcode: info?.subCode ?? null, message: info?.message ?? null });
       return hangUp(ctx);
     }
     if (event.kind !== 'playback-finished') return;
+    await ctx.saveWorkflow({ promptLive: false });
     const run = await runOf(ctx);
     if (!run) return;
     if (s.phase === 'playing' && at(run, 'play')) return enter(run, (run.doc.nodes[s.node as string] as NodeOf<'play'>).next);
@@ -106,13 +112,14 @@ export const flowWorkflow: Workflow = {
       await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
       await save(run, { agent: s.invitee });
       await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.next, reason: `${s.invitee} joined` });
-      return enter(run, node.next);
+      return enter(run, node.next, 'the agent joined the call');
     }
     if (event.kind !== 'participant-failed') return;
     if ((s.connectAttempts ?? 0) <= node.retries) return invite(run, s.invitee as string);
     await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
-    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason: `the invite failed ${s.connectAttempts} times` });
-    return enter(run, node.failure);
+    const reason = `the agent invite failed ${s.connectAttempts} times`;
+    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason });
+    return enter(run, node.failure, reason);
   },
 
   /** Once the person a connect brought in leaves after the flow ended, nobody is left to talk to the callee: hang up. */
@@ -124,7 +131,7 @@ export const flowWorkflow: Workflow = {
     if (present === (s.agentPresent ?? false)) return;
     await ctx.saveWorkflow({ agentPresent: present });
     if (!present && s.phase === 'after-agent') {
-      await ctx.store.timeline.append({ callId: ctx.call.id, at: ctx.clock.now(), kind: 'note', name: 'agent_left', detail: { agent: who }, dedupeKey: 'agent-left' });
+      await agentLeft(ctx, who);
       await hangUp(ctx);
     }
   },
@@ -144,8 +151,9 @@ export const flowWorkflow: Workflow = {
       const run = await runOf(ctx);
       if (!run || !at(run, 'connect')) return;
       const node = run.doc.nodes[s.node as string] as NodeOf<'connect'>;
-      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason: `nobody joined within ${node.timeoutSeconds} s` });
-      return enter(run, node.failure);
+      const reason = 'the agent did not answer in time';
+      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason, timeoutSeconds: node.timeoutSeconds });
+      return enter(run, node.failure, reason);
     }
   },
 };

@@ -1,7 +1,7 @@
 import { deterministicUuid } from '../ids';
 import type { NodeOf, Prompt } from './document';
 import { flowEntry } from './funnel-entries';
-import { enter, playPrompt } from './nodes';
+import { enter, playPrompt, stopPrompt } from './nodes';
 import { hangUp, request } from './steps';
 import { decideOutcome } from '../workflows/outcomes';
 import { leg, note, opts, save, stateOf, type FlowRun } from './state';
@@ -17,28 +17,32 @@ export const GATHER_TIMEOUT = 'flow-gather';
 const current = (run: FlowRun) => run.doc.nodes[stateOf(run).node as string] as NodeOf<'gather'>;
 
 export async function startGather(run: FlowRun, node: NodeOf<'gather'>): Promise<void> {
+  if (!(await ask(run, node, node.prompt))) return;
   const s = stateOf(run);
-  if (!s.listening) {
-    await save(run, { listening: true });
-    const listened = await request(run.ctx, 'listening for keys', () =>
-      run.ctx.client.listenForKeys(leg(run), { target: run.ctx.call.target as string, operationContext: `keys:${run.ctx.call.id}` }, opts(run, 'keys')),
-    );
-    if (!listened) return;
-  }
-  await ask(run, node, node.prompt);
+  if (s.listening) return;
+  await save(run, { listening: true });
+  await request(run.ctx, 'listening for keys', () =>
+    run.ctx.client.listenForKeys(leg(run), { target: run.ctx.call.target as string, operationContext: `keys:${run.ctx.call.id}` }, opts(run, 'keys')),
+  );
 }
 
-/** Plays the prompt (or re-prompt) and waits for the first key: from the prompt's end, or from now when it loops or there is none. */
-async function ask(run: FlowRun, node: NodeOf<'gather'>, prompt: Prompt | undefined): Promise<void> {
+/**
+ * Plays the prompt (or re-prompt, stopping the one before) and waits for the
+ * first key: from the prompt's end, or from now when it loops or there is none.
+ */
+async function ask(run: FlowRun, node: NodeOf<'gather'>, prompt: Prompt | undefined): Promise<boolean> {
+  if (!(await stopPrompt(run))) return false;
   await save(run, { digits: '' });
   if (!prompt) {
     await save(run, { phase: 'waiting' });
-    return arm(run, node.firstKeyTimeoutSeconds);
+    await arm(run, node.firstKeyTimeoutSeconds);
+    return true;
   }
   await save(run, { phase: 'prompting' });
   const loop = prompt.loop ?? false;
-  if (!(await playPrompt(run, prompt, loop))) return;
+  if (!(await playPrompt(run, prompt, loop))) return false;
   if (loop) await arm(run, node.firstKeyTimeoutSeconds);
+  return true;
 }
 
 async function arm(run: FlowRun, seconds: number): Promise<void> {
@@ -61,17 +65,16 @@ export async function onPromptEnded(run: FlowRun): Promise<void> {
   await arm(run, current(run).firstKeyTimeoutSeconds);
 }
 
+/**
+ * A key. The prompt stops at the first of several digits (barge-in); a
+ * single key stops it once accepted, so a key that only leads to a hang-up
+ * sends nothing but the hang-up.
+ */
 export async function onKey(run: FlowRun, key: string): Promise<void> {
   const s = stateOf(run);
   const node = current(run);
-  if (s.phase === 'prompting') {
-    // A key stops the prompt (barge-in) and counts.
-    await save(run, { phase: 'waiting' });
-    const stopped = await request(run.ctx, 'stopping the prompt', () =>
-      run.ctx.client.stopMedia(leg(run), { operationContext: `stop:${s.playContext}` }, opts(run, `stop-${s.step}-${s.prompts}`)),
-    );
-    if (!stopped) return;
-  }
+  await save(run, { phase: 'waiting', key });
+  if (node.maxDigits > 1 && !(await stopPrompt(run))) return;
   await run.ctx.store.timers.cancel(run.ctx.call.id, GATHER_TIMEOUT, run.ctx.clock.now());
   if (key === node.finishKey) return complete(run, node, s.digits ?? '');
   const digits = (s.digits ?? '') + key;
@@ -84,14 +87,6 @@ export async function onKey(run: FlowRun, key: string): Promise<void> {
 export async function onGatherTimer(run: FlowRun, seq: number): Promise<void> {
   const s = stateOf(run);
   if (seq !== s.timerSeq || (s.phase !== 'waiting' && s.phase !== 'prompting')) return;
-  if (s.phase === 'prompting') {
-    // A looping prompt is still playing: stop it before asking again or moving on.
-    await save(run, { phase: 'waiting' });
-    const stopped = await request(run.ctx, 'stopping the prompt', () =>
-      run.ctx.client.stopMedia(leg(run), { operationContext: `stop:${s.playContext}` }, opts(run, `stop-${s.step}-${s.prompts}`)),
-    );
-    if (!stopped) return;
-  }
   return complete(run, current(run), s.digits ?? '');
 }
 
@@ -100,6 +95,7 @@ async function complete(run: FlowRun, node: NodeOf<'gather'>, digits: string): P
   const nodeId = s.node as string;
   if (!digits) return retry(run, node, 'noInput');
   if (node.valid && !node.valid.includes(digits)) return retry(run, node, 'invalid', digits);
+  if (!(await stopPrompt(run))) return;
   await note(run, flowEntry.gathered(nodeId, digits), `keys:${s.step}`, { step: s.step, digits });
   await save(run, { gathered: { ...s.gathered, [nodeId]: digits }, lastGather: nodeId });
   return enter(run, node.next);
@@ -113,9 +109,13 @@ async function retry(run: FlowRun, node: NodeOf<'gather'>, why: 'noInput' | 'inv
   const entry = why === 'noInput' ? flowEntry.noInput(nodeId) : flowEntry.invalid(nodeId);
   await note(run, entry, `${why}:${s.step}:${n}`, { step: s.step, attempt: n, ...(digits ? { digits } : {}) });
   await save(run, { [counter]: n });
+  const reason = why === 'noInput' ? `no key within ${node.firstKeyTimeoutSeconds} s` : `"${digits}" is not an accepted input`;
   const handling = node[why];
-  if (handling && n <= handling.retries) return ask(run, node, handling.prompt ?? node.prompt);
-  if (handling) return enter(run, handling.next);
-  await decideOutcome(run.ctx, 'no-response', why === 'noInput' ? `no input at "${nodeId}"` : `input not accepted at "${nodeId}"`);
+  if (handling && n <= handling.retries) {
+    await ask(run, node, handling.prompt ?? node.prompt);
+    return;
+  }
+  if (handling) return enter(run, handling.next, reason);
+  await decideOutcome(run.ctx, 'no-response', reason);
   await hangUp(run.ctx);
 }

@@ -18,8 +18,12 @@ export function filled(run: FlowRun, prompt: Prompt) {
     : { text: fill(prompt.text, vars), voice: prompt.voice, language: prompt.language };
 }
 
-/** Moves the call to `nodeId` and does what that node does first. */
-export async function enter(run: FlowRun, nodeId: string): Promise<void> {
+/**
+ * Moves the call to `nodeId` and does what that node does first. `why` says
+ * what led here; a hang-up node gives it as its outcome's reason. A prompt
+ * still playing is stopped first, unless the call is about to hang up anyway.
+ */
+export async function enter(run: FlowRun, nodeId: string, why?: string): Promise<void> {
   const { ctx, doc } = run;
   const step = (stateOf(run).step ?? 0) + 1;
   const node = nodeOf(doc, nodeId);
@@ -28,6 +32,7 @@ export async function enter(run: FlowRun, nodeId: string): Promise<void> {
     await decideOutcome(ctx, 'failed', reason);
     return hangUp(ctx);
   }
+  if (node.type !== 'hangup' && !(await stopPrompt(run))) return;
   await save(run, { step, node: nodeId, phase: undefined, prompts: 0, digits: '', noInputs: 0, invalids: 0, connectAttempts: 0 });
   await note(run, flowEntry.entered(nodeId), `step:${step}`, { step, type: node.type });
   switch (node.type) {
@@ -36,13 +41,13 @@ export async function enter(run: FlowRun, nodeId: string): Promise<void> {
     case 'gather':
       return startGather(run, node);
     case 'branch':
-      return branch(run, nodeId, node);
+      return branch(run, nodeId, node, why);
     case 'connect':
       return connect(run, node);
     case 'ask':
       return ask(run, nodeId, node);
     case 'hangup':
-      return hangup(run, nodeId, node);
+      return hangup(run, nodeId, node, why);
   }
 }
 
@@ -50,10 +55,20 @@ export async function enter(run: FlowRun, nodeId: string): Promise<void> {
 export async function playPrompt(run: FlowRun, prompt: Prompt, loop: boolean): Promise<boolean> {
   const s = stateOf(run);
   const n = (s.prompts ?? 0) + 1;
-  const playContext = `flow:${run.ctx.call.id}:${s.step}:${n}`;
-  await save(run, { prompts: n, playContext });
+  const playContext = `${run.settings.operationContext ?? 'flow'}:${run.ctx.call.id}:${s.step}:${n}`;
+  await save(run, { prompts: n, playContext, promptLive: true });
   return request(run.ctx, 'playing a prompt', () =>
     run.ctx.client.play(leg(run), { ...filled(run, prompt), loop, operationContext: playContext }, opts(run, `play-${s.step}-${n}`)),
+  );
+}
+
+/** Stops the prompt if it may still be playing; false when the stop failed (and the call with it). */
+export async function stopPrompt(run: FlowRun): Promise<boolean> {
+  const s = stateOf(run);
+  if (!s.promptLive) return true;
+  await save(run, { promptLive: false });
+  return request(run.ctx, 'stopping the message', () =>
+    run.ctx.client.stopMedia(leg(run), { operationContext: `stop:${s.playContext}` }, opts(run, `stop-${s.step}-${s.prompts}`)),
   );
 }
 
@@ -63,13 +78,13 @@ async function play(run: FlowRun, node: NodeOf<'play'>): Promise<void> {
   await playPrompt(run, node.prompt, false);
 }
 
-async function branch(run: FlowRun, nodeId: string, node: NodeOf<'branch'>): Promise<void> {
+async function branch(run: FlowRun, nodeId: string, node: NodeOf<'branch'>, why: string | undefined): Promise<void> {
   const s = stateOf(run);
   const on = node.on ?? s.lastGather;
   const digits = on ? s.gathered?.[on] : undefined;
   const next = digits !== undefined && node.cases[digits] !== undefined ? node.cases[digits] : node.default;
   await note(run, flowEntry.decided(nodeId), `decision:${s.step}`, { on: on ?? null, digits: digits ?? null, next });
-  return enter(run, next);
+  return enter(run, next, why);
 }
 
 export function connectContext(run: FlowRun): string {
@@ -84,8 +99,9 @@ async function connect(run: FlowRun, node: NodeOf<'connect'>): Promise<void> {
     : (run.settings.agentTarget ?? ctx.settings.agentTarget);
   const s = stateOf(run);
   if (!target) {
-    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason: 'no target and no AGENT_TARGET is configured' });
-    return enter(run, node.failure);
+    const reason = 'no AGENT_TARGET is configured';
+    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason });
+    return enter(run, node.failure, reason);
   }
   await ctx.store.timers.schedule({
     id: deterministicUuid(ctx.call.id, CONNECT_TIMEOUT, String(s.step)),
@@ -136,16 +152,21 @@ async function ask(run: FlowRun, nodeId: string, node: NodeOf<'ask'>): Promise<v
   const next = accepted ? (answer.next as string) : node.fallback;
   const reason = accepted ? 'answered' : answer.next === null ? answer.error : `answered "${answer.next}", which is not one of its routes`;
   await note(run, flowEntry.decided(nodeId), `decision:${s.step}`, { next, reason, status: answer.status, latencyMs: answer.latencyMs });
-  return enter(run, next);
+  return enter(run, next, `the organisation's answer: ${reason}`);
 }
 
-async function hangup(run: FlowRun, nodeId: string, node: NodeOf<'hangup'>): Promise<void> {
+async function hangup(run: FlowRun, nodeId: string, node: NodeOf<'hangup'>, why: string | undefined): Promise<void> {
   const s = stateOf(run);
-  await decideOutcome(run.ctx, node.outcome, `the flow reached "${nodeId}"`);
+  await decideOutcome(run.ctx, node.outcome, node.reason ?? why ?? `the flow reached "${nodeId}"`);
   // The callee is talking to the person a connect brought in: leave them be until that person leaves.
   if (s.agent && s.agentPresent !== false) {
     await save(run, { phase: 'after-agent' });
     return;
   }
+  if (s.agent) await agentLeft(run.ctx, s.agent);
   await hangUp(run.ctx);
+}
+
+export async function agentLeft(ctx: FlowRun['ctx'], agent: string): Promise<void> {
+  await ctx.store.timeline.append({ callId: ctx.call.id, at: ctx.clock.now(), kind: 'note', name: 'agent_left', detail: { agent }, dedupeKey: 'agent-left' });
 }

@@ -12,9 +12,13 @@ export interface FlowState {
   phase?: Phase;
   establishedAt?: number;
   playContext?: string;
+  /** A prompt was started and has not ended or been stopped. */
+  promptLive?: boolean;
   /** Prompts played at the current node (the first one and each re-prompt). */
   prompts?: number;
   digits?: string;
+  /** The last key a gather took. */
+  key?: string;
   noInputs?: number;
   invalids?: number;
   /** The last digits each gather node accepted, for branches. */

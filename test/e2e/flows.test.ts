@@ -147,7 +147,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
   it('key 1 during the menu stops it and confirms', async () => {
     const { placed, call } = await run(nextNumber(), [{ afterMs: 2000, keys: '1' }]);
     expect(call.outcome).toBe('confirmed');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'hangUp'));
     expect(flowEntries(call)).toEqual(['node:menu', 'keys:menu:1', 'node:route', 'decision:route', 'node:confirmed']);
   });
 
@@ -155,7 +155,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     // The menu ends at 0.05 s, no input at 2.05-2.25 s, the re-prompt ends by 2.35 s; the key comes at 3 s.
     const { placed, call } = await run(nextNumber(), [{ afterMs: 300_000, keys: '1' }]);
     expect(call.outcome).toBe('confirmed');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('menu-again')]);
     expect(flowEntries(call)).toEqual(expect.arrayContaining(['no-input:menu', 'keys:menu:1']));
   });
@@ -163,7 +163,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
   it('no input after the re-prompt too goes to the no-input node', async () => {
     const { placed, call } = await run(nextNumber(), []);
     expect(call.outcome).toBe('no-response');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'play', 'hangUp'));
     expect(flowEntries(call).filter((e) => e === 'no-input:menu')).toHaveLength(2);
     expect(flowEntries(call)).toContain('node:no-answer');
   });
@@ -174,7 +174,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
       { afterMs: 40_000, keys: '8' },
     ]);
     expect(call.outcome).toBe('invalid-input');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('menu-invalid')]);
     expect(flowEntries(call).filter((e) => e === 'invalid:menu')).toHaveLength(2);
   });
@@ -186,7 +186,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
       { afterMs: 40_000, keys: '3#' },
     ]);
     expect(call.outcome).toBe('rescheduled');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'play', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'play', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('day'), audio('booked')]);
     const question = ask.questions.find((q) => q.body.callId === placed.id);
     expect(question).toMatchObject({
@@ -203,7 +203,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
       { afterMs: 40_000, keys: '12' },
     ]);
     expect(call.outcome).toBe('reschedule-failed');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'play', 'hangUp'));
     expect(call.timeline).toContainEqual(expect.objectContaining({ name: 'decision:book', detail: expect.objectContaining({ next: 'try-later' }) }));
   });
 
@@ -212,7 +212,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     await script(AGENT, { answer: 'reject' });
     const { placed, call } = await run(to, [{ afterMs: 2000, keys: '3' }]);
     expect(call.outcome).toBe('agent-unavailable');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'invite', 'play', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'invite', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('sorry')]);
     expect(flowEntries(call)).toEqual(expect.arrayContaining(['node:agent', 'decision:agent', 'node:sorry', 'node:agent-down']));
   });
@@ -221,7 +221,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     await script(AGENT, { answer: 'accept', hangUpAfterMs: 500 });
     const { placed, call } = await run(nextNumber(), [{ afterMs: 2000, keys: '3' }]);
     expect(call.outcome).toBe('connected-to-agent');
-    expect(await requests(placed.callLegId)).toEqual(expected('create', 'listen', 'play', 'stop', 'invite', 'hangUp'));
+    expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'invite', 'hangUp'));
     expect(call.timeline).toContainEqual(expect.objectContaining({ kind: 'note', name: 'agent_left', detail: { agent: AGENT } }));
   });
 

@@ -123,11 +123,11 @@ const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
 };
 
 /**
- * The seed's reminder and alert call: play the message on a loop once
- * answered, act on the first key through the key map, hang up when no key
- * comes in time. State lives on the call record, so each step is decided once.
+ * The reminder as it ran before it became a built-in flow (flows/reminder-flow.ts),
+ * kept only so reminder calls already answered when a service is upgraded
+ * finish on the workflow they started with; remove it in the release after.
  */
-export const reminderWorkflow: Workflow = {
+export const legacyReminderWorkflow: Workflow = {
   async onStateChanged(event, ctx) {
     if (event.state === 'connected') await onEstablished(ctx);
     if (event.state === 'disconnected') await onTerminated(ctx);
