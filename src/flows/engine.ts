@@ -7,7 +7,7 @@ import type { Workflow } from '../workflows/workflow';
 import type { FlowCallSettings } from './call-settings';
 import { nodeOf, type FlowNode, type NodeOf } from './document';
 import { flowEntry } from './funnel-entries';
-import { GATHER_TIMEOUT, onGatherTimer, onKey, onPromptEnded } from './gather';
+import { GATHER_TIMEOUTS, onGatherTimer, onKey, onPromptEnded } from './gather';
 import { agentLeft, CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
 import { hangUp, onFlowTerminated } from './steps';
 import { flowState, note, save, stateOf, type FlowRun } from './state';
@@ -140,7 +140,7 @@ export const flowWorkflow: Workflow = {
     if (timer.timerKind === WATCHDOG) return onWatchdog(ctx, (timer.payload as { stage: string }).stage, onFlowTerminated);
     if (!live(ctx)) return;
     const s = flowState(ctx);
-    if (timer.timerKind === GATHER_TIMEOUT) {
+    if (GATHER_TIMEOUTS.includes(timer.timerKind)) {
       // A key the held ones wait for never came: take them as they are rather than lose them too.
       if (s.heldKeys && Object.keys(s.heldKeys).length) return releaseHeldKeys(ctx);
       const run = await runOf(ctx);

@@ -6,7 +6,10 @@ import { hangUp, request } from './steps';
 import { decideOutcome } from '../workflows/outcomes';
 import { leg, note, opts, save, stateOf, type FlowRun } from './state';
 
-export const GATHER_TIMEOUT = 'flow-gather';
+/** Waiting for the first key, and for the next one; the kinds the call's pending timers show. */
+export const FIRST_KEY_TIMEOUT = 'no-key';
+export const NEXT_KEY_TIMEOUT = 'next-key';
+export const GATHER_TIMEOUTS: readonly string[] = [FIRST_KEY_TIMEOUT, NEXT_KEY_TIMEOUT];
 
 /**
  * Gathering keys: they arrive one event per key on both generations (the
@@ -35,25 +38,25 @@ async function ask(run: FlowRun, node: NodeOf<'gather'>, prompt: Prompt | undefi
   await save(run, { digits: '' });
   if (!prompt) {
     await save(run, { phase: 'waiting' });
-    await arm(run, node.firstKeyTimeoutSeconds);
+    await arm(run, FIRST_KEY_TIMEOUT, node.firstKeyTimeoutSeconds);
     return true;
   }
   await save(run, { phase: 'prompting' });
   const loop = prompt.loop ?? false;
   if (!(await playPrompt(run, prompt, loop))) return false;
-  if (loop) await arm(run, node.firstKeyTimeoutSeconds);
+  if (loop) await arm(run, FIRST_KEY_TIMEOUT, node.firstKeyTimeoutSeconds);
   return true;
 }
 
-async function arm(run: FlowRun, seconds: number): Promise<void> {
+async function arm(run: FlowRun, kind: string, seconds: number): Promise<void> {
   const { ctx } = run;
   const s = stateOf(run);
   const seq = (s.timerSeq ?? 0) + 1;
   await save(run, { timerSeq: seq });
   await ctx.store.timers.schedule({
-    id: deterministicUuid(ctx.call.id, GATHER_TIMEOUT, String(seq)),
+    id: deterministicUuid(ctx.call.id, 'flow-gather', String(seq)),
     callId: ctx.call.id,
-    kind: GATHER_TIMEOUT,
+    kind,
     dueAt: ctx.clock.now() + seconds * 1000,
     payload: { seq },
   });
@@ -62,7 +65,7 @@ async function arm(run: FlowRun, seconds: number): Promise<void> {
 /** The prompt of the current gather ended without a key: the first-key timeout starts. */
 export async function onPromptEnded(run: FlowRun): Promise<void> {
   await save(run, { phase: 'waiting' });
-  await arm(run, current(run).firstKeyTimeoutSeconds);
+  await arm(run, FIRST_KEY_TIMEOUT, current(run).firstKeyTimeoutSeconds);
 }
 
 /**
@@ -75,12 +78,12 @@ export async function onKey(run: FlowRun, key: string): Promise<void> {
   const node = current(run);
   await save(run, { phase: 'waiting', key });
   if (node.maxDigits > 1 && !(await stopPrompt(run))) return;
-  await run.ctx.store.timers.cancel(run.ctx.call.id, GATHER_TIMEOUT, run.ctx.clock.now());
+  await run.ctx.store.timers.cancel(run.ctx.call.id, s.digits ? NEXT_KEY_TIMEOUT : FIRST_KEY_TIMEOUT, run.ctx.clock.now());
   if (key === node.finishKey) return complete(run, node, s.digits ?? '');
   const digits = (s.digits ?? '') + key;
   await save(run, { digits });
   if (digits.length >= node.maxDigits) return complete(run, node, digits);
-  await arm(run, node.interDigitTimeoutSeconds);
+  await arm(run, NEXT_KEY_TIMEOUT, node.interDigitTimeoutSeconds);
 }
 
 /** A gather timer fired: no first key (no input), or no further key (the input is complete). */

@@ -8,7 +8,7 @@ import { leg, note, opts, save, stateOf, type FlowRun } from './state';
 
 /** More nodes than this on one call is a flow that loops without end (validation catches the ones it can see). */
 export const MAX_STEPS = 200;
-export const CONNECT_TIMEOUT = 'flow-connect';
+export const CONNECT_TIMEOUT = 'invite-timeout';
 
 /** The prompt with the call's variables filled in, as the port plays it. */
 export function filled(run: FlowRun, prompt: Prompt) {

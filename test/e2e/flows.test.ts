@@ -11,9 +11,8 @@ const audio = (name: string) => `https://media.example.com/${name}.wav`;
 
 /**
  * A three-level menu: confirm (1), reschedule (2: a day then #, booked by
- * asking the organisation), an agent (3). The emulator plays each file for
- * 5 s of emulated time, 50 ms at the tests' time scale; callhook's own
- * timeouts are real seconds.
+ * asking the organisation), an agent (3). Key times are emulated (0.01 s
+ * real per second); callhook's own timeouts are real seconds.
  */
 function menuFlow(askUrl: string) {
   return {
@@ -104,6 +103,8 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     ask = await startAskServer();
     t = await startTestService(kind, { ...generation.env, WEBHOOK_SECRET: SECRET });
     await t.api().post('/api/flows/menu').send(menuFlow(ask.url)).expect(201);
+    // The menu plays 1 s, so a key 20 ms in always comes while it plays; every other file plays 50 ms.
+    await t.emulator().put('/emulator/audio').send({ audioFileUri: audio('menu'), durationMs: 100_000 }).expect((res) => expect(res.status).toBeLessThan(300));
   });
   afterAll(async () => {
     await t.stop();
@@ -152,8 +153,8 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
   });
 
   it('no input asks again with the re-prompt, then a key counts', async () => {
-    // The menu ends at 0.05 s, no input at 2.05-2.25 s, the re-prompt ends by 2.35 s; the key comes at 3 s.
-    const { placed, call } = await run(nextNumber(), [{ afterMs: 300_000, keys: '1' }]);
+    // The menu ends at 1 s, no input at 3-3.2 s, the re-prompt ends by 3.3 s; the key comes at 4 s.
+    const { placed, call } = await run(nextNumber(), [{ afterMs: 400_000, keys: '1' }]);
     expect(call.outcome).toBe('confirmed');
     expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'play', 'hangUp'));
     expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('menu-again')]);
@@ -227,7 +228,6 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
 
   it('the callee hanging up mid-menu is on the timeline at that node', async () => {
     const to = nextNumber();
-    // After the menu has played, while the call waits for a key.
     await script(to, { hangUpAfterMs: 50_000 });
     const placed = await place(to);
     const call = await finished(placed.id);
