@@ -1,6 +1,7 @@
 import { Db, Param } from './db';
 import { fromJson } from './json';
 import { campaignCounts, campaignFinishedEvent, campaignProgressEvent } from '../webhooks/events';
+import { campaignFunnel } from './funnel';
 import type { WebhooksRepo } from './webhooks';
 
 export type CampaignStatus = 'running' | 'paused' | 'cancelled' | 'completed';
@@ -345,6 +346,9 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
       );
       return rows.map(toTarget);
     },
+
+    /** How the campaign's calls went through its flow, node by node (store/funnel.ts). */
+    funnel: (id: string) => campaignFunnel(db, id),
 
     async statusCounts(): Promise<Array<{ status: CampaignStatus; count: number }>> {
       return (await db.all<{ status: CampaignStatus; count: number }>('SELECT status, COUNT(*) AS count FROM campaigns GROUP BY status')).map((r) => ({
