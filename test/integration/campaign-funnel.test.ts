@@ -1,26 +1,8 @@
 import request from 'supertest';
 import { flowEntry } from '../../src/flows/funnel-entries';
-import type { Store } from '../../src/store';
 import { DATABASE_KINDS } from '../helpers/databases';
+import { flowCall, quietCampaign } from '../helpers/flow-calls';
 import { startTestService, TestService } from '../helpers/service';
-
-/** A campaign with no targets and paused, so the service dials nothing while the test writes its calls by hand. */
-async function quietCampaign(store: Store, id: string, settings: Record<string, unknown> = {}): Promise<void> {
-  await store.tx(async (r) => {
-    await r.campaigns.create(
-      { id, name: id, settings, callsPerSecond: 1, maxConcurrent: 1, maxAttempts: 1, retryDelayMs: 0, retryOutcomes: [], callingWindow: null },
-      [],
-    );
-    await r.campaigns.transition(id, ['running'], 'paused');
-  });
-}
-
-/** A finished call of the campaign with these flow entries, written as the engine writes them (timeline kind `flow`). */
-async function flowCall(store: Store, id: string, campaignId: string | null, names: string[]): Promise<void> {
-  await store.calls.insert({ id, kind: 'call', flow: 'flow', target: '4:+14255550100', settings: {}, state: 'terminated', campaignId });
-  let at = 1_000;
-  for (const name of names) await store.timeline.append({ callId: id, at: at++, kind: 'flow', name });
-}
 
 const { entered, gathered, noInput, invalid, hungUp, decided } = flowEntry;
 
