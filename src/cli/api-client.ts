@@ -1,4 +1,4 @@
-import type { CampaignView } from './types';
+import type { CampaignView, FunnelView } from './types';
 
 /** A refused or failed request, carrying the API's own error code so the message can name it. */
 export class ApiError extends Error {
@@ -79,6 +79,15 @@ export function createApiClient(options: ApiClientOptions) {
       json(await request('POST', `/api/campaigns?${new URLSearchParams(settings)}`, { body: csv, contentType: 'text/csv; charset=utf-8' })),
     getCampaign: async (id: string): Promise<CampaignView> => json(await request('GET', campaignPath(id))),
     act: async (id: string, action: CampaignAction): Promise<CampaignView> => json(await request('POST', `${campaignPath(id)}/${action}`)),
+    /** Undefined from a service older than the funnel (its route is not there; the campaign was read just before). */
+    getFunnel: async (id: string): Promise<FunnelView | undefined> => {
+      try {
+        return await json<FunnelView>(await request('GET', `${campaignPath(id)}/funnel`));
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'route_not_found') return undefined;
+        throw err;
+      }
+    },
     reportJson: async (id: string): Promise<unknown> => json(await request('GET', `${campaignPath(id)}/report`)),
     reportCsv: async (id: string): Promise<string> => (await request('GET', `${campaignPath(id)}/report?format=csv`, { accept: 'text/csv' })).text(),
   };

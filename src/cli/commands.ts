@@ -2,6 +2,7 @@ import { createApiClient } from './api-client';
 import { resolveApiKey } from './api-key';
 import type { Command, WatchOptions } from './args';
 import { BackupError, backupSqlite } from './backup';
+import { hasFunnel, renderFunnel } from './funnel';
 import { createProgress } from './progress';
 import { renderSummary } from './summary';
 import { inTermsOfTheCommandLine } from './upload-errors';
@@ -41,6 +42,12 @@ async function readTargets(io: CliIo, file: string): Promise<string> {
   }
 }
 
+/** The summary, and the flow funnel under it when the campaign's calls ran a flow. */
+async function summaryWithFunnel(client: ReturnType<typeof createApiClient>, view: CampaignView, now: number): Promise<string> {
+  const funnel = await client.getFunnel(view.id);
+  return hasFunnel(funnel) ? `${renderSummary(view, now)}\n\n${renderFunnel(funnel)}` : renderSummary(view, now);
+}
+
 async function watchToEnd(io: CliIo, command: { watch: WatchOptions }, client: ReturnType<typeof createApiClient>, first: CampaignView): Promise<number> {
   const intervalS = command.watch.intervalSeconds ?? (io.progressIsTty ? DEFAULT_INTERVAL_S.tty : DEFAULT_INTERVAL_S.plain);
   const result = await watchCampaign(
@@ -62,7 +69,7 @@ async function watchToEnd(io: CliIo, command: { watch: WatchOptions }, client: R
     );
     return EXIT_INTERRUPTED;
   }
-  io.stdout.write(`${renderSummary(result.view, io.now())}\n`);
+  io.stdout.write(`${await summaryWithFunnel(client, result.view, io.now())}\n`);
   return 0;
 }
 
@@ -116,7 +123,7 @@ export async function runCommand(command: Exclude<Command, { kind: 'help' }>, io
       return watchToEnd(io, command, client, await client.getCampaign(command.id));
     case 'status': {
       const view = await client.getCampaign(command.id);
-      io.stdout.write(command.json ? `${JSON.stringify(view, null, 2)}\n` : `${renderSummary(view, io.now())}\n`);
+      io.stdout.write(command.json ? `${JSON.stringify(view, null, 2)}\n` : `${await summaryWithFunnel(client, view, io.now())}\n`);
       return 0;
     }
     case 'report':

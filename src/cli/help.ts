@@ -105,8 +105,9 @@ ${CONNECTION}`,
 
   status: `Usage: callhook campaign status <id> [--json]
 
-Prints the campaign's status, progress and outcome counts; --json prints the
-API's answer as it is.
+Prints the campaign's status, progress and outcome counts and, when its calls
+ran a call flow, the funnel: calls per node, keys pressed, timeouts, invalid
+input and hang-ups. --json prints the API's campaign answer as it is.
 
 ${CONNECTION}`,
 

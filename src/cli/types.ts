@@ -16,3 +16,11 @@ export interface CampaignView {
 export function isSettled(view: CampaignView): boolean {
   return view.status === 'completed' || (view.status === 'cancelled' && view.progress.dialling === 0);
 }
+
+/** GET /api/campaigns/:id/funnel: distinct calls per flow node (every count is of calls). */
+export interface FunnelView {
+  campaignId: string;
+  flow: { name: string; version: number } | null;
+  calls: number;
+  nodes: Array<{ node: string; reached: number; keys: Record<string, number>; noInput: number; invalid: number; hungUp: number }>;
+}
