@@ -38,6 +38,7 @@
 
   let timer;
   let lastReport;
+  let lastFunnel;
   let lastReportAt = 0;
   let lastStatus;
 
@@ -259,6 +260,7 @@
     drawChart(view, parts);
     drawLegend(view, parts);
     if (report) drawTables(report);
+    window.CallhookFunnel.render($('funnel-section'), lastFunnel);
 
     // Only the transitions the API would accept are offered.
     show('pause', view.status === 'running');
@@ -285,7 +287,8 @@
     try {
       let view = await api('');
       if (!lastReport || isSettled(view) || view.progress.total <= LARGE_CAMPAIGN || Date.now() - lastReportAt >= LARGE_REPORT_EVERY_MS) {
-        lastReport = await api('/report');
+        // The funnel counts every flow entry of the campaign's calls: as costly as the report, so fetched with it.
+        [lastReport, lastFunnel] = await Promise.all([api('/report'), api('/funnel')]);
         lastReportAt = Date.now();
         // The report's own campaign view is the newer one, and matches its targets.
         view = lastReport.campaign;

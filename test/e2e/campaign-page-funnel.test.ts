@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { flowEntry } from '../../src/flows/funnel-entries';
+import { CHROMIUM, chromium, HAVE_CHROMIUM } from '../helpers/chromium';
+import { flowCall, quietCampaign } from '../helpers/flow-calls';
+import { startTestService, TestService } from '../helpers/service';
+import { TEST_API_KEY } from '../helpers/tokens';
+
+/** Debian's chromium is installed on some machines, never in CI: the browser checks skip, saying why, without it. */
+const browserIt = HAVE_CHROMIUM ? it : it.skip;
+const needsChromium = HAVE_CHROMIUM ? '' : ` [skipped: ${CHROMIUM} is not installed]`;
+
+const { entered, gathered, noInput, invalid, hungUp } = flowEntry;
+
+/** 40 calls through a menu: how many do what, so the page's numbers can be checked against them. */
+const PATHS: Array<{ count: number; names: string[] }> = [
+  { count: 14, names: [entered('welcome'), entered('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
+  { count: 3, names: [entered('welcome'), entered('menu'), invalid('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
+  { count: 8, names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent')] },
+  { count: 2, names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent'), hungUp('agent')] },
+  { count: 6, names: [entered('welcome'), entered('menu'), noInput('menu'), noInput('menu'), hungUp('menu')] },
+  { count: 5, names: [entered('welcome'), hungUp('welcome')] },
+  { count: 2, names: [] },
+];
+
+/** The funnel table's rows as the page shows them: node, reached text, keys, and the three loss counts. */
+function funnelRows(dom: string) {
+  const table = dom.slice(dom.indexOf('id="funnel-table"'), dom.indexOf('</table>', dom.indexOf('id="funnel-table"')));
+  return [...table.matchAll(/<tr data-node="([^"]+)" data-reached="(\d+)">(.*?)<\/tr>/g)].map(([, node, reached, cells]) => ({
+    node,
+    reached: Number(reached),
+    shown: /<span class="funnel-count">([^<]+)<\/span>/.exec(cells)?.[1],
+    keys: Object.fromEntries([...cells.matchAll(/data-key="([^"]+)" data-count="(\d+)">([^<]+)</g)].map(([, k, c, text]) => [k, `${c}|${text}`])),
+    losses: [...cells.matchAll(/data-kind="([a-z-]+)">(\d+)</g)].map(([, kind, n]) => `${kind}=${n}`),
+  }));
+}
+
+describe('the campaign page funnel', () => {
+  let t: TestService;
+  let dir: string;
+
+  beforeAll(async () => {
+    t = await startTestService('sqlite');
+    dir = await mkdtemp(path.join(tmpdir(), 'callhook-funnel-page-'));
+    const store = t.service.store;
+    await quietCampaign(store, 'page-funnel', {}, 'Appointment confirmations');
+    let n = 0;
+    for (const { count, names } of PATHS) for (let i = 0; i < count; i++) await flowCall(store, `call-${n++}`, 'page-funnel', names);
+    await quietCampaign(store, 'page-no-flow', {}, 'Plain reminder');
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the funnel script beside the report script, before it', async () => {
+    const page = await request(t.service.url).get('/campaigns/page-funnel').expect(200);
+    expect(page.text.indexOf('<script src="assets/funnel.js" defer></script>')).toBeGreaterThan(-1);
+    expect(page.text.indexOf('assets/funnel.js')).toBeLessThan(page.text.indexOf('assets/report.js'));
+    const script = await request(t.service.url).get('/campaigns/assets/funnel.js').expect(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.text).toContain('CallhookFunnel');
+  });
+
+  browserIt(`draws a bar per node with its keys, timeouts, invalid inputs and hang-ups, as the API counts them${needsChromium}`, async () => {
+    const api = (await t.api().get('/api/campaigns/page-funnel/funnel').expect(200)).body;
+    const url = `${t.service.url}/campaigns/page-funnel#key=${TEST_API_KEY}`;
+    // CAMPAIGN_FUNNEL_SCREENSHOT=docs/campaign-funnel.png regenerates the docs' picture from this campaign.
+    const screenshot = process.env.CAMPAIGN_FUNNEL_SCREENSHOT;
+    if (screenshot) await chromium(url, [`--screenshot=${path.resolve(screenshot)}`], path.join(dir, 'shot'));
+    const dom = await chromium(url, ['--dump-dom'], path.join(dir, 'p1'));
+
+    expect(dom).toMatch(/<section id="funnel-section" aria-labelledby="funnel-heading" class="card">/);
+    expect(dom).toContain('Calls that reached each node, of the 40 calls placed (most reached first). Each count is of calls.');
+    expect(funnelRows(dom)).toEqual([
+      { node: 'welcome', reached: 38, shown: '38 (95.0%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=5'] },
+      { node: 'menu', reached: 33, shown: '33 (82.5%)', keys: { '1': '17|1 × 17', '2': '10|2 × 10' }, losses: ['no-input=6', 'invalid=3', 'hung-up=6'] },
+      { node: 'route', reached: 27, shown: '27 (67.5%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=0'] },
+      { node: 'confirmed', reached: 17, shown: '17 (42.5%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=0'] },
+      { node: 'agent', reached: 10, shown: '10 (25.0%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=2'] },
+    ]);
+    // What the page shows is what the API answered, node for node.
+    expect(funnelRows(dom).map((r) => [r.node, r.reached])).toEqual(api.nodes.map((n: { node: string; reached: number }) => [n.node, n.reached]));
+    // Each bar is as wide as its node's share of the calls.
+    expect(dom).toContain('<span class="funnel-bar" style="width: 82.5%;">');
+  });
+
+  browserIt(`shows no funnel for a campaign whose calls ran no flow${needsChromium}`, async () => {
+    const dom = await chromium(`${t.service.url}/campaigns/page-no-flow#key=${TEST_API_KEY}`, ['--dump-dom'], path.join(dir, 'p2'));
+    expect(dom).toContain('<h1 id="name">Plain reminder</h1>');
+    expect(dom).toMatch(/<section id="funnel-section" aria-labelledby="funnel-heading" class="card" hidden="">/);
+  });
+});
