@@ -1,11 +1,8 @@
 import { Router } from 'express';
 import { NotFoundError } from '../src/errors';
-import type { FlowDocument } from '../src/flows/document';
+import type { FlowOf } from '../src/flows/campaign-flow';
 import { inFlowOrder } from '../src/flows/funnel-order';
 import type { Store } from '../src/store';
-
-/** The flow a campaign's calls run, when it runs one (the built-in reminder is none). */
-export type FlowOf = (campaignId: string) => Promise<{ name: string; version: number; document: FlowDocument } | null>;
 
 export interface CampaignFunnelDeps {
   store: Store;

@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { callbacksRouter } from '../routes/callbacks';
 import { campaignPageRouter } from '../routes/campaign-page';
 import { callsRouter } from '../routes/calls';
-import { FlowOf, campaignFunnelRouter } from '../routes/campaign-funnel';
+import { campaignFunnelRouter } from '../routes/campaign-funnel';
 import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
 import { flowsRouter } from '../routes/flows';
@@ -17,6 +17,7 @@ import type { GaCallbackAuth } from './auth/ga-callback-auth';
 import type { Config } from './config';
 import type { Ingest } from './dispatch/ingest';
 import { AppError } from './errors';
+import { campaignFlowOf } from './flows/campaign-flow';
 import { bearerAuth } from './http/bearer-auth';
 import { errorMiddleware, notFound } from './http/error-middleware';
 import { DEFAULT_JSON_LIMITS, jsonBody } from './http/json-body';
@@ -46,8 +47,6 @@ export interface AppDeps {
   onWebhookRetry?(): void;
   /** Checks the JWT on GA callbacks. */
   gaCallbackAuth: GaCallbackAuth;
-  /** The flow a campaign runs, for its funnel's node order; none until campaigns run flows. */
-  flowOf?: FlowOf;
 }
 
 /** Builds the HTTP surface; it neither listens nor starts background work (server.ts does). */
@@ -98,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
       checkWebhook: (webhook) => checkSubscription(config.webhooks, webhook),
     }),
   );
-  management.use('/campaigns', campaignFunnelRouter({ store, flowOf: deps.flowOf ?? (async () => null) }));
+  management.use('/campaigns', campaignFunnelRouter({ store, flowOf: campaignFlowOf(store) }));
   management.use(...jsonBody(limits, { optional: true }));
   management.use(
     '/calls',

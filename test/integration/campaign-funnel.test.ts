@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { flowDocumentSchema } from '../../src/flows/document';
 import { flowEntry } from '../../src/flows/funnel-entries';
 import { DATABASE_KINDS } from '../helpers/databases';
 import { flowCall, quietCampaign } from '../helpers/flow-calls';
@@ -47,6 +48,42 @@ describe.each(DATABASE_KINDS)('GET /api/campaigns/:id/funnel on %s', (kind) => {
         { node: 'agent', reached: 2, keys: {}, noInput: 0, invalid: 0, hungUp: 1 },
       ],
     });
+  });
+
+  it("puts the nodes in the order of the flow version the campaign runs, every node of it, unreached ones as zeros", async () => {
+    const store = t.service.store;
+    const v1 = flowDocumentSchema.parse({
+      start: 'welcome',
+      nodes: {
+        bye: { type: 'hangup', outcome: 'declined' },
+        confirmed: { type: 'hangup', outcome: 'confirmed' },
+        agent: { type: 'connect', next: 'bye', failure: 'voicemail' },
+        voicemail: { type: 'hangup', outcome: 'voicemail' },
+        route: { type: 'branch', cases: { '1': 'confirmed', '2': 'agent' }, default: 'bye' },
+        menu: { type: 'gather', prompt: { text: 'Press 1 or 2' }, valid: ['1', '2'], noInput: { retries: 1, next: 'bye' }, next: 'route' },
+        welcome: { type: 'play', prompt: { text: 'Hello' }, next: 'menu' },
+      },
+    });
+    await store.flows.create('appointments', v1, 1);
+    // A later version the campaign does not run: its nodes must not appear.
+    await store.flows.addVersion('appointments', flowDocumentSchema.parse({ start: 'only', nodes: { only: { type: 'hangup', outcome: 'done' } } }), 2);
+    await quietCampaign(store, 'funnel-flow', { flow: { name: 'appointments', version: 1 } });
+    await flowCall(store, 'b1', 'funnel-flow', [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent'), hungUp('agent')]);
+    await flowCall(store, 'b2', 'funnel-flow', [entered('welcome'), entered('menu'), noInput('menu'), noInput('menu'), entered('bye')]);
+
+    const res = await t.api().get('/api/campaigns/funnel-flow/funnel').expect(200);
+    expect(res.body.flow).toEqual({ name: 'appointments', version: 1 });
+    expect(res.body.calls).toBe(2);
+    expect(res.body.nodes.map((n: { node: string; reached: number }) => `${n.node}=${n.reached}`)).toEqual([
+      'welcome=2',
+      'menu=2',
+      'route=1',
+      'bye=1',
+      'confirmed=0',
+      'agent=1',
+      'voicemail=0',
+    ]);
+    expect(res.body.nodes[1]).toEqual({ node: 'menu', reached: 2, keys: { '2': 1 }, noInput: 1, invalid: 0, hungUp: 0 });
   });
 
   it('answers an empty funnel for a campaign whose calls ran no flow', async () => {
