@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { flowDocumentSchema } from '../../src/flows/document';
 import { flowEntry } from '../../src/flows/funnel-entries';
 import { CHROMIUM, chromium, HAVE_CHROMIUM } from '../helpers/chromium';
-import { flowCall, quietCampaign } from '../helpers/flow-calls';
+import { quietCampaign, settledFlowCampaign } from '../helpers/flow-calls';
 import { startTestService, TestService } from '../helpers/service';
 import { TEST_API_KEY } from '../helpers/tokens';
 
@@ -15,15 +16,37 @@ const needsChromium = HAVE_CHROMIUM ? '' : ` [skipped: ${CHROMIUM} is not instal
 const { entered, gathered, noInput, invalid, hungUp } = flowEntry;
 
 /** 40 calls through a menu: how many do what, so the page's numbers can be checked against them. */
-const PATHS: Array<{ count: number; names: string[] }> = [
-  { count: 14, names: [entered('welcome'), entered('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
-  { count: 3, names: [entered('welcome'), entered('menu'), invalid('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
-  { count: 8, names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent')] },
-  { count: 2, names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent'), hungUp('agent')] },
-  { count: 6, names: [entered('welcome'), entered('menu'), noInput('menu'), noInput('menu'), hungUp('menu')] },
-  { count: 5, names: [entered('welcome'), hungUp('welcome')] },
-  { count: 2, names: [] },
+const PATHS: Array<{ count: number; outcome: string; names: string[] }> = [
+  { count: 14, outcome: 'confirmed', names: [entered('welcome'), entered('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
+  { count: 3, outcome: 'confirmed', names: [entered('welcome'), entered('menu'), invalid('menu'), gathered('menu', '1'), entered('route'), entered('confirmed')] },
+  { count: 8, outcome: 'spoke-to-agent', names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent'), entered('thanks')] },
+  { count: 2, outcome: 'hung-up', names: [entered('welcome'), entered('menu'), gathered('menu', '2'), entered('route'), entered('agent'), hungUp('agent')] },
+  { count: 6, outcome: 'no-answer-given', names: [entered('welcome'), entered('menu'), noInput('menu'), noInput('menu'), entered('goodbye')] },
+  { count: 5, outcome: 'hung-up', names: [entered('welcome'), hungUp('welcome')] },
+  { count: 2, outcome: 'not-answered', names: [] },
 ];
+
+/** The menu the campaign runs; `voicemail` is a node no call reaches. */
+const FLOW = flowDocumentSchema.parse({
+  start: 'welcome',
+  nodes: {
+    welcome: { type: 'play', prompt: { text: 'Hello {{name}}, this is Riverside Clinic about your appointment tomorrow.' }, next: 'menu' },
+    menu: {
+      type: 'gather',
+      prompt: { text: 'Press 1 to confirm, 2 to speak to someone.' },
+      valid: ['1', '2'],
+      noInput: { retries: 1, next: 'goodbye' },
+      invalid: { retries: 1, next: 'goodbye' },
+      next: 'route',
+    },
+    route: { type: 'branch', on: 'menu', cases: { '1': 'confirmed', '2': 'agent' }, default: 'goodbye' },
+    goodbye: { type: 'hangup', outcome: 'no-answer-given' },
+    confirmed: { type: 'hangup', outcome: 'confirmed' },
+    agent: { type: 'connect', next: 'thanks', failure: 'voicemail' },
+    thanks: { type: 'hangup', outcome: 'spoke-to-agent' },
+    voicemail: { type: 'hangup', outcome: 'agent-unavailable' },
+  },
+});
 
 /** The funnel table's rows as the page shows them: node, reached text, keys, and the three loss counts. */
 function funnelRows(dom: string) {
@@ -45,9 +68,12 @@ describe('the campaign page funnel', () => {
     t = await startTestService('sqlite');
     dir = await mkdtemp(path.join(tmpdir(), 'callhook-funnel-page-'));
     const store = t.service.store;
-    await quietCampaign(store, 'page-funnel', {}, 'Appointment confirmations');
-    let n = 0;
-    for (const { count, names } of PATHS) for (let i = 0; i < count; i++) await flowCall(store, `call-${n++}`, 'page-funnel', names);
+    await store.flows.create('appointments', FLOW, Date.now());
+    await settledFlowCampaign(
+      store,
+      { id: 'page-funnel', name: 'Appointment confirmations', settings: { flow: { name: 'appointments', version: 1 } } },
+      PATHS.flatMap(({ count, outcome, names }) => Array.from({ length: count }, () => ({ outcome, names }))),
+    );
     await quietCampaign(store, 'page-no-flow', {}, 'Plain reminder');
   }, 60_000);
   afterAll(async () => {
@@ -71,15 +97,20 @@ describe('the campaign page funnel', () => {
     const screenshot = process.env.CAMPAIGN_FUNNEL_SCREENSHOT;
     if (screenshot) await chromium(url, [`--screenshot=${path.resolve(screenshot)}`], path.join(dir, 'shot'));
     const dom = await chromium(url, ['--dump-dom'], path.join(dir, 'p1'));
+    expect(dom).toContain('<span id="status" class="badge completed">completed</span>');
 
     expect(dom).toMatch(/<section id="funnel-section" aria-labelledby="funnel-heading" class="card">/);
-    expect(dom).toContain('Calls that reached each node, of the 40 calls placed (most reached first). Each count is of calls.');
+    expect(dom).toContain('Calls that reached each node, of the 40 calls placed (flow "appointments" version 1, in its order from the start). Each count is of calls.');
+    const none = ['no-input=0', 'invalid=0', 'hung-up=0'];
     expect(funnelRows(dom)).toEqual([
       { node: 'welcome', reached: 38, shown: '38 (95.0%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=5'] },
-      { node: 'menu', reached: 33, shown: '33 (82.5%)', keys: { '1': '17|1 × 17', '2': '10|2 × 10' }, losses: ['no-input=6', 'invalid=3', 'hung-up=6'] },
-      { node: 'route', reached: 27, shown: '27 (67.5%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=0'] },
-      { node: 'confirmed', reached: 17, shown: '17 (42.5%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=0'] },
+      { node: 'menu', reached: 33, shown: '33 (82.5%)', keys: { '1': '17|1 × 17', '2': '10|2 × 10' }, losses: ['no-input=6', 'invalid=3', 'hung-up=0'] },
+      { node: 'route', reached: 27, shown: '27 (67.5%)', keys: {}, losses: none },
+      { node: 'goodbye', reached: 6, shown: '6 (15.0%)', keys: {}, losses: none },
+      { node: 'confirmed', reached: 17, shown: '17 (42.5%)', keys: {}, losses: none },
       { node: 'agent', reached: 10, shown: '10 (25.0%)', keys: {}, losses: ['no-input=0', 'invalid=0', 'hung-up=2'] },
+      { node: 'thanks', reached: 8, shown: '8 (20.0%)', keys: {}, losses: none },
+      { node: 'voicemail', reached: 0, shown: '0 (0.0%)', keys: {}, losses: none },
     ]);
     // What the page shows is what the API answered, node for node.
     expect(funnelRows(dom).map((r) => [r.node, r.reached])).toEqual(api.nodes.map((n: { node: string; reached: number }) => [n.node, n.reached]));

@@ -17,3 +17,42 @@ export async function flowCall(store: Store, id: string, campaignId: string | nu
   let at = 1_000;
   for (const name of names) await store.timeline.append({ callId: id, at: at++, kind: 'flow', name });
 }
+
+/**
+ * A completed campaign with one target per call, each called once, its flow
+ * entries written and its attempt closed with `outcome`: as a campaign of a
+ * flow looks once its calls have ended, without dialling anything.
+ */
+export async function settledFlowCampaign(
+  store: Store,
+  campaign: { id: string; name: string; settings?: Record<string, unknown> },
+  calls: Array<{ names: string[]; outcome: string }>,
+): Promise<void> {
+  const at = Date.now();
+  await store.tx(async (r) => {
+    await r.campaigns.create(
+      {
+        id: campaign.id,
+        name: campaign.name,
+        settings: campaign.settings ?? {},
+        callsPerSecond: 1000,
+        maxConcurrent: calls.length,
+        maxAttempts: 1,
+        retryDelayMs: 0,
+        retryOutcomes: [],
+        callingWindow: null,
+      },
+      calls.map((_, i) => ({ rowNo: i + 1, target: `4:+1425555${String(i).padStart(4, '0')}`, fields: {} })),
+    );
+    const claimed = await r.campaigns.claim(campaign.id, 3_600_000, at);
+    if (claimed.length !== calls.length) throw new Error(`claimed ${claimed.length} of ${calls.length} targets`);
+    for (const [i, { target }] of claimed.entries()) {
+      const callId = `${campaign.id}-${i}`;
+      await r.calls.insert({ id: callId, kind: 'call', flow: 'flow', target: target.target, settings: {}, state: 'terminated', campaignId: campaign.id, campaignTargetId: target.id, attempt: 1 });
+      await r.campaigns.setCall(target.id, callId);
+      let entryAt = at;
+      for (const name of calls[i].names) await r.timeline.append({ callId, at: entryAt++, kind: 'flow', name });
+      await r.campaigns.finishAttempt(callId, calls[i].outcome, at + 1000);
+    }
+  });
+}
