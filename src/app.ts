@@ -7,6 +7,8 @@ import { callsRouter } from '../routes/calls';
 import { campaignFunnelRouter } from '../routes/campaign-funnel';
 import { campaignsRouter } from '../routes/campaigns';
 import { conversationsRouter } from '../routes/conversations';
+import { flowGraphRouter } from '../routes/flow-graph';
+import { flowPageRouter } from '../routes/flow-page';
 import { flowsRouter } from '../routes/flows';
 import { healthRouter, Readiness } from '../routes/health';
 import { metricsRouter } from '../routes/metrics';
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   );
   management.use('/webhooks', webhooksRouter({ store, now: Date.now, onRetry: () => deps.onWebhookRetry?.() }));
   management.use('/conversations', conversationsRouter({ store, join: deps.joinConversation, callbackUriFor }));
+  management.use('/flows', flowGraphRouter({ store }));
   management.use('/flows', flowsRouter({ store, generation: config.acsGeneration, now: () => deps.clock.now() }));
   app.use('/api', management);
 
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(204).set('Cache-Control', 'public, max-age=86400').end();
   });
   app.use('/campaigns', campaignPageRouter());
+  app.use('/flows', flowPageRouter());
   app.use(notFound);
   app.use(errorMiddleware);
   return app;
