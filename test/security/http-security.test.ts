@@ -66,12 +66,14 @@ describe('authentication, headers and body limits', () => {
       ['post', '/api/campaigns'],
       ['get', '/api/campaigns'],
       ['post', '/api/campaigns/x/pause'],
+      ['get', '/api/campaigns/x/funnel'],
       ['post', '/api/conversations/c-1/join'],
       ['get', '/api/conversations/c-1/participants'],
       ['get', '/api/flows'],
       ['post', '/api/flows/menu'],
       ['put', '/api/flows/menu'],
       ['get', '/api/flows/menu'],
+      ['get', '/api/flows/menu/graph'],
     ] as const) {
       const res = await request(t.service.url)[method](path).set('Authorization', 'Bearer wrong-api-key-0123456789').send({ to: '+14255550123', audioFileUri: AUDIO });
       expectJsonError(res, 401, 'invalid_api_key');
