@@ -29,6 +29,9 @@ export interface FlowLayout {
   edges: PlacedEdge[];
 }
 
+/** Tenths of a unit are finer than any screen shows. */
+const round = (n: number) => Math.round(n * 10) / 10;
+
 /** Word-wraps to `max` characters a line, cutting words longer than a line. */
 export function wrap(text: string, max = DIAGRAM_TEXT.maxChars): string[] {
   const lines: string[] = [];
@@ -78,13 +81,13 @@ export function layoutFlow(document: FlowDocument): FlowLayout {
     height: Math.ceil(size.height ?? 0),
     nodes: nodes.map((n) => {
       const placed = graph.node(n.id);
-      return { ...n, x: placed.x, y: placed.y, width: placed.width, height: placed.height, lines: lines.get(n.id)! };
+      return { ...n, x: round(placed.x), y: round(placed.y), width: placed.width, height: placed.height, lines: lines.get(n.id)! };
     }),
     edges: edges
       .filter((e) => graph.hasNode(e.to))
       .map((e) => {
         const placed = graph.edge({ v: e.from, w: e.to, name: e.field });
-        return { ...e, points: (placed.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })), labelX: placed.x ?? 0, labelY: placed.y ?? 0 };
+        return { ...e, points: (placed.points ?? []).map((p: { x: number; y: number }) => ({ x: round(p.x), y: round(p.y) })), labelX: round(placed.x ?? 0), labelY: round(placed.y ?? 0) };
       }),
   };
 }
