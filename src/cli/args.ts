@@ -55,6 +55,8 @@ const RUN: Options = {
   ...COMMON,
   name: { type: 'string' },
   audio: { type: 'string' },
+  flow: { type: 'string' },
+  'flow-version': { type: 'string' },
   cps: { type: 'string' },
   concurrency: { type: 'string' },
   wait: { type: 'string' },
@@ -112,6 +114,16 @@ function onlyId(positionals: string[], sub: string): string {
   return positionals[0];
 }
 
+/** A campaign plays the reminder's message (--audio) or runs a stored flow (--flow): exactly one. */
+function messageOrFlow(values: Values): Record<string, string | undefined> {
+  const audio = values.audio as string | undefined;
+  const flow = values.flow as string | undefined;
+  if ((audio === undefined) === (flow === undefined)) throw new UsageError('give --audio <uri> (the reminder) or --flow <name> (a stored flow), one of them', 'callhook campaign run --help');
+  if (flow === undefined) return { audioFileUri: audio };
+  if (values['key-map'] !== undefined || values.wait !== undefined) throw new UsageError('--key-map and --wait are the reminder\'s; a flow has its own keys and waits', 'callhook campaign run --help');
+  return { flow, flowVersion: number(values, 'flow-version', { min: 1, integer: true }) };
+}
+
 /** The query-string settings of a text/csv upload (see campaignFromQuery on the service side). */
 function runSettings(values: Values): Record<string, string> {
   const required = (flag: string) => {
@@ -121,7 +133,7 @@ function runSettings(values: Values): Record<string, string> {
   };
   const settings: Record<string, string | undefined> = {
     name: required('name'),
-    audioFileUri: required('audio'),
+    ...messageOrFlow(values),
     callsPerSecond: number(values, 'cps', { min: 0, exclusiveMin: true }),
     maxConcurrentCalls: number(values, 'concurrency', { min: 1, integer: true }),
     waitSeconds: number(values, 'wait', { min: 1, integer: true }),

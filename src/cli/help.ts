@@ -53,7 +53,7 @@ ${CONNECTION}`,
 
   campaign: `Usage: callhook campaign <run|watch|status|report|pause|resume|cancel> …
 
-  run <targets.csv> --name <name> --audio <uri> [options]
+  run <targets.csv> --name <name> (--audio <uri> | --flow <name>) [options]
                         upload the CSV (a "to" column, other columns kept per row) and watch
   watch <id>            show live progress until the campaign ends, then the summary
   status <id> [--json]  progress and outcome counts, once
@@ -64,18 +64,21 @@ ${CONNECTION}`,
 
 ${CONNECTION}`,
 
-  run: `Usage: callhook campaign run <targets.csv> --name <name> --audio <uri> [options]
+  run: `Usage: callhook campaign run <targets.csv> --name <name> (--audio <uri> | --flow <name>) [options]
 
 Uploads the CSV, then shows a live progress bar (plain lines when the output is
 not a terminal) and, when the campaign ends, a summary of its outcomes.
 
 The CSV needs a "to" column (+E.164 number or raw id). Optional per-row columns
 override the campaign: audioFileUri, agentTarget, waitSeconds, operationContext,
-subject; any other column is kept and returned in the report.
+subject; any other column is kept and returned in the report, and fills the
+{{variables}} of a flow (docs/flows.md).
 
 Options:
   --name <name>            campaign name (required)
-  --audio <uri>            http(s) URL of the message to play (required)
+  --audio <uri>            http(s) URL of the reminder's message to play, or …
+  --flow <name>            … a stored flow to run (docs/flows.md)
+  --flow-version <n>       the flow's version (default: the latest)
   --cps <n>                calls placed per second (default 1)
   --concurrency <n>        calls in progress at most (default 10)
   --wait <s>               seconds to wait for a key before hanging up

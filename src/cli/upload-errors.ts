@@ -4,6 +4,8 @@ import { ApiError } from './api-client';
 export const FLAG_OF_QUERY: Record<string, string> = {
   name: '--name',
   audioFileUri: '--audio',
+  flow: '--flow',
+  flowVersion: '--flow-version',
   callsPerSecond: '--cps',
   maxConcurrentCalls: '--concurrency',
   waitSeconds: '--wait',

@@ -147,6 +147,30 @@ describe('callhook CLI against a running service', () => {
     expect(run).toEqual({ code: 1, stdout: '', stderr: `callhook: cannot read ${missing}: no such file (ENOENT)\n` });
   });
 
+  it('runs a campaign on a stored flow with --flow, each row filling its variables, and names a variable no row gives', async () => {
+    const flow = {
+      start: 'hello',
+      nodes: {
+        hello: { type: 'play', prompt: { audioUri: 'https://media.example.com/{{greeting}}.wav' }, next: 'bye' },
+        bye: { type: 'hangup', outcome: 'informed' },
+      },
+    };
+    await t.api().post('/api/flows/cli-hello').send(flow).expect(201);
+    const rows = path.join(dir, 'greetings.csv');
+    await writeFile(rows, 'to,greeting\n+15553999201,morning\n+15553999202,evening\n');
+    const run = await cli(['campaign', 'run', rows, '--name', 'greetings', '--flow', 'cli-hello', '--detach', ...connection()]).done;
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const id = run.stdout.trim().split(/\s+/).pop() as string;
+    expect((await t.api().get(`/api/campaigns/${id}`).expect(200)).body.settings).toMatchObject({ flow: { name: 'cli-hello', version: 1 } });
+
+    const noGreeting = path.join(dir, 'no-greeting.csv');
+    await writeFile(noGreeting, 'to\n+15553999203\n');
+    const refused = await cli(['campaign', 'run', noGreeting, '--name', 'greetings', '--flow', 'cli-hello', ...connection()]).done;
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('uses {{greeting}}, which no target row provides') });
+    const both = await cli(['campaign', 'run', rows, '--name', 'x', '--flow', 'cli-hello', '--audio', AUDIO, ...connection()]).done;
+    expect(both.stderr).toBe('callhook: give --audio <uri> (the reminder) or --flow <name> (a stored flow), one of them (see callhook campaign run --help)\n');
+  });
+
   it('reports usage mistakes and the API\'s validation errors with exit code 1', async () => {
     const noName = await cli(['campaign', 'run', csvPath, '--audio', AUDIO, ...connection()]).done;
     expect(noName).toEqual({ code: 1, stdout: '', stderr: 'callhook: --name is required (see callhook campaign run --help)\n' });

@@ -93,5 +93,5 @@ describe.each(CASES)('a campaign on a menu flow and its funnel (%s, %s)', (kind,
     };
     const wrong = report.filter((r) => r.outcome !== outcomes[rows.find((row) => row.to === r.to.replace(/^4:/, ''))!.callee.name]);
     expect(wrong).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -184,7 +184,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     const to = nextNumber();
     const { placed, call } = await run(to, [
       { afterMs: 2000, keys: '2' },
-      { afterMs: 40_000, keys: '3#' },
+      { afterMs: 100_000, keys: '3#' },
     ]);
     expect(call.outcome).toBe('rescheduled');
     expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'play', 'play', 'hangUp'));
@@ -201,7 +201,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     ask.answerWith('hang');
     const { placed, call } = await run(nextNumber(), [
       { afterMs: 2000, keys: '2' },
-      { afterMs: 40_000, keys: '12' },
+      { afterMs: 100_000, keys: '12' },
     ]);
     expect(call.outcome).toBe('reschedule-failed');
     expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'play', 'hangUp'));
