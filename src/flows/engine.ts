@@ -6,11 +6,10 @@ import { onWatchdog, scheduleWatchdog, WATCHDOG } from '../workflows/watchdog';
 import type { Workflow } from '../workflows/workflow';
 import type { FlowCallSettings } from './call-settings';
 import { nodeOf, type FlowNode, type NodeOf } from './document';
-import { flowEntry } from './funnel-entries';
 import { GATHER_TIMEOUTS, onGatherTimer, onKey, onPromptEnded } from './gather';
-import { agentLeft, CONNECT_TIMEOUT, connectContext, enter, invite } from './nodes';
+import { agentLeft, CONNECT_TIMEOUT, connectContext, connectDecided, enter, invite } from './nodes';
 import { hangUp, onFlowTerminated } from './steps';
-import { flowState, note, save, stateOf, type FlowRun } from './state';
+import { flowState, save, stateOf, type FlowRun } from './state';
 
 /** The call's flow version, or undefined (after deciding `failed` and hanging up) when it is not stored. */
 async function runOf(ctx: HandlerContext): Promise<FlowRun | undefined> {
@@ -109,17 +108,12 @@ export const flowWorkflow: Workflow = {
     if (!run || !at(run, 'connect') || event.operationContext !== connectContext(run)) return;
     const node = run.doc.nodes[s.node as string] as NodeOf<'connect'>;
     if (event.kind === 'participant-added') {
-      await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
       await save(run, { agent: s.invitee });
-      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.next, reason: `${s.invitee} joined` });
-      return enter(run, node.next, 'the agent joined the call');
+      return connectDecided(run, node.next, 'the agent joined the call');
     }
     if (event.kind !== 'participant-failed') return;
     if ((s.connectAttempts ?? 0) <= node.retries) return invite(run, s.invitee as string);
-    await ctx.store.timers.cancel(ctx.call.id, CONNECT_TIMEOUT, ctx.clock.now());
-    const reason = `the agent invite failed ${s.connectAttempts} times`;
-    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason });
-    return enter(run, node.failure, reason);
+    return connectDecided(run, node.failure, `the agent invite failed ${s.connectAttempts} times`);
   },
 
   /** Once the person a connect brought in leaves after the flow ended, nobody is left to talk to the callee: hang up. */
@@ -150,10 +144,7 @@ export const flowWorkflow: Workflow = {
     if (timer.timerKind === CONNECT_TIMEOUT && s.phase === 'connecting' && (timer.payload as { step: number }).step === s.step) {
       const run = await runOf(ctx);
       if (!run || !at(run, 'connect')) return;
-      const node = run.doc.nodes[s.node as string] as NodeOf<'connect'>;
-      const reason = 'the agent did not answer in time';
-      await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason, timeoutSeconds: node.timeoutSeconds });
-      return enter(run, node.failure, reason);
+      return connectDecided(run, (run.doc.nodes[s.node as string] as NodeOf<'connect'>).failure, 'the agent did not answer in time');
     }
   },
 };

@@ -98,11 +98,7 @@ async function connect(run: FlowRun, node: NodeOf<'connect'>): Promise<void> {
     ? fill(node.target, run.settings.variables)
     : (run.settings.agentTarget ?? ctx.settings.agentTarget);
   const s = stateOf(run);
-  if (!target) {
-    const reason = 'no AGENT_TARGET is configured';
-    await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next: node.failure, reason });
-    return enter(run, node.failure, reason);
-  }
+  if (!target) return connectDecided(run, node.failure, 'no AGENT_TARGET is configured');
   await ctx.store.timers.schedule({
     id: deterministicUuid(ctx.call.id, CONNECT_TIMEOUT, String(s.step)),
     callId: ctx.call.id,
@@ -125,6 +121,14 @@ export async function invite(run: FlowRun, target: string): Promise<void> {
       opts(run, `connect-${s.step}-${attempt}`),
     ),
   );
+}
+
+/** The connect node is done: the person joined (`next`) or could not be reached (`failure`). */
+export async function connectDecided(run: FlowRun, next: string, reason: string): Promise<void> {
+  const s = stateOf(run);
+  await run.ctx.store.timers.cancel(run.ctx.call.id, CONNECT_TIMEOUT, run.ctx.clock.now());
+  await note(run, flowEntry.decided(s.node as string), `decision:${s.step}`, { next, reason, invitee: s.invitee ?? null });
+  return enter(run, next, reason);
 }
 
 async function ask(run: FlowRun, nodeId: string, node: NodeOf<'ask'>): Promise<void> {
