@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { loadPublicFiles, sendPublicFile, serveAssets } from '../src/http/public-files';
 
 const PAGE = 'campaign-report.html';
-const ASSETS = ['report.js', 'funnel.js', 'report.css'] as const;
+const ASSETS = ['api-key.js', 'report.js', 'funnel.js', 'report.css'] as const;
 
 /** Campaign ids are UUIDs; anything else is not a page we serve. */
 const ID = /^[A-Za-z0-9_-]{1,100}$/;

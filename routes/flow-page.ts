@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { loadPublicFiles, sendPublicFile, serveAssets } from '../src/http/public-files';
 
 const PAGE = 'flow-graph.html';
-const ASSETS = ['flow-graph.js', 'flow-graph.css', 'report.css'] as const;
+const ASSETS = ['api-key.js', 'flow-graph.js', 'flow-graph.css', 'report.css'] as const;
 
 /** Flow names as /api/flows accepts them (routes/flows.ts); anything else is not a page we serve. */
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;

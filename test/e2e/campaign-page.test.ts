@@ -70,6 +70,9 @@ describe('the campaign report page', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.text).toContain('<script src="assets/report.js" defer></script>');
+    // report.js uses the API-key script's CallhookApiKey, so that script must come first.
+    expect(res.text.indexOf('<script src="assets/api-key.js" defer></script>')).toBeGreaterThan(-1);
+    expect(res.text.indexOf('assets/api-key.js')).toBeLessThan(res.text.indexOf('assets/report.js'));
     expect(res.text).toContain('<link rel="stylesheet" href="assets/report.css">');
     // CSP allows no inline script: every <script> must load a file.
     expect(res.text.match(/<script(?![^>]*\ssrc=)[^>]*>/g)).toBeNull();
@@ -77,9 +80,10 @@ describe('the campaign report page', () => {
     expect(res.text).not.toContain(TEST_API_KEY);
   });
 
-  it('serves the script and style sheet with their content types, and revalidates with an ETag', async () => {
+  it('serves the scripts and style sheet with their content types, and revalidates with an ETag', async () => {
     for (const [file, type, sample] of [
-      ['report.js', 'text/javascript; charset=utf-8', "sessionStorage"],
+      ['api-key.js', 'text/javascript; charset=utf-8', 'sessionStorage'],
+      ['report.js', 'text/javascript; charset=utf-8', 'CallhookApiKey'],
       ['report.css', 'text/css; charset=utf-8', '.badge'],
     ] as const) {
       const res = await request(t.service.url).get(`/campaigns/assets/${file}`).expect(200);

@@ -130,7 +130,10 @@ describe('the flow page', () => {
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.text.match(/<script(?![^>]*\ssrc=)[^>]*>/g)).toBeNull();
     expect(res.text).not.toContain('reception');
+    expect(res.text.indexOf('<script src="assets/api-key.js" defer></script>')).toBeGreaterThan(-1);
+    expect(res.text.indexOf('assets/api-key.js')).toBeLessThan(res.text.indexOf('assets/flow-graph.js'));
     for (const [file, type] of [
+      ['api-key.js', 'text/javascript; charset=utf-8'],
       ['flow-graph.js', 'text/javascript; charset=utf-8'],
       ['flow-graph.css', 'text/css; charset=utf-8'],
       ['report.css', 'text/css; charset=utf-8'],
@@ -155,7 +158,7 @@ describe('the flow page', () => {
     expect(dom).toMatch(/<g class="node play start" data-node="welcome"/);
   });
 
-  browserIt(`draws the version asked for, and says so when the flow does not exist${needsChromium}`, async () => {
+  browserIt(`draws the version asked for, says so when the flow does not exist, and asks for the key when it has none or a refused one${needsChromium}`, async () => {
     const v1 = await chromium(`${t.service.url}/flows/appointment?version=1#key=${TEST_API_KEY}`, ['--dump-dom'], path.join(dir, 'p2'));
     expect(v1).toContain('<span id="version" class="badge">version 1</span>');
     expect(Object.keys(drawn(v1).nodes)).toEqual(['welcome', 'menu', 'goodbye']);
@@ -167,5 +170,11 @@ describe('the flow page', () => {
     const noKey = await chromium(`${t.service.url}/flows/appointment`, ['--dump-dom'], path.join(dir, 'p4'));
     expect(noKey).toMatch(/<section id="key-section">/);
     expect(noKey).not.toContain('reception');
+
+    const wrongKey = await chromium(`${t.service.url}/flows/appointment#key=not-the-key-0123456789`, ['--dump-dom'], path.join(dir, 'p5'));
+    expect(wrongKey).toMatch(/<section id="key-section">/);
+    expect(wrongKey).toContain('The API key was refused (invalid_api_key).');
+    expect(wrongKey).toMatch(/<input id="api-key"[^>]* aria-invalid="true">/);
+    expect(wrongKey).not.toContain('reception');
   });
 });

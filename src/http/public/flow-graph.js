@@ -5,7 +5,6 @@
 'use strict';
 
 (function () {
-  const KEY_STORAGE = 'callhook.apiKey';
   const NS = 'http://www.w3.org/2000/svg';
   // The sizes the service laid the boxes out for (src/flows/diagram-layout.ts, DIAGRAM_TEXT).
   const LINE = 16;
@@ -19,15 +18,6 @@
   const version = new URLSearchParams(location.search).get('version');
   const apiPath = base + '/api/flows/' + encodeURIComponent(flowName) + '/graph' + (version ? '?version=' + encodeURIComponent(version) : '');
 
-  /** A key may arrive once in the fragment (#key=…, never sent to a server); it moves to session storage and leaves the address bar. */
-  function takeKeyFromFragment() {
-    const key = new URLSearchParams(location.hash.slice(1)).get('key');
-    if (key) {
-      sessionStorage.setItem(KEY_STORAGE, key);
-      history.replaceState(null, '', location.pathname + location.search);
-    }
-  }
-
   function show(id, visible) {
     $(id).hidden = !visible;
   }
@@ -35,16 +25,6 @@
   function message(text) {
     $('message').textContent = text || '';
     show('message', Boolean(text));
-  }
-
-  function askForKey(error) {
-    show('flow', false);
-    message('');
-    show('key-section', true);
-    $('key-error').textContent = error || '';
-    show('key-error', Boolean(error));
-    $('api-key').setAttribute('aria-invalid', error ? 'true' : 'false');
-    $('api-key').focus();
   }
 
   function svg(tag, attrs, text) {
@@ -122,46 +102,27 @@
 
   async function load() {
     message('Loading…');
-    let res;
+    let graph;
     try {
-      res = await fetch(apiPath, { headers: { authorization: 'Bearer ' + sessionStorage.getItem(KEY_STORAGE), accept: 'application/json' }, cache: 'no-store' });
+      graph = await window.CallhookApiKey.request(apiPath);
     } catch (err) {
-      message('Could not reach the service: ' + err.message);
-      return;
+      // A refused key: api-key.js is asking for another.
+      if (err.status === 401) return;
+      if (!(err instanceof window.CallhookApiKey.ApiError)) return message('Could not reach the service: ' + err.message);
+      show('flow', false);
+      return message(err.message.charAt(0).toUpperCase() + err.message.slice(1) + ' (' + err.code + ').');
     }
-    if (res.ok) return render(await res.json());
-    let error = {};
-    try {
-      error = (await res.json()).error || {};
-    } catch (err) {
-      // not ours (a proxy): the status says enough
-    }
-    const code = error.code || 'http_' + res.status;
-    if (res.status === 401) {
-      sessionStorage.removeItem(KEY_STORAGE);
-      return askForKey('The API key was refused (' + code + ').');
-    }
-    show('flow', false);
-    message((error.message ? error.message.charAt(0).toUpperCase() + error.message.slice(1) : 'HTTP ' + res.status) + ' (' + code + ').');
+    render(graph);
   }
 
   function start() {
-    takeKeyFromFragment();
-    $('key-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      const key = $('api-key').value.trim();
-      if (!key) return;
-      sessionStorage.setItem(KEY_STORAGE, key);
-      $('api-key').value = '';
-      show('key-section', false);
-      load();
+    window.CallhookApiKey.start({
+      onKey: load,
+      onAsk() {
+        show('flow', false);
+        message('');
+      },
     });
-    $('forget').addEventListener('click', () => {
-      sessionStorage.removeItem(KEY_STORAGE);
-      askForKey();
-    });
-    if (!sessionStorage.getItem(KEY_STORAGE)) return askForKey();
-    load();
   }
 
   start();

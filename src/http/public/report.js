@@ -5,7 +5,7 @@
 'use strict';
 
 (function () {
-  const KEY_STORAGE = 'callhook.apiKey';
+  const { ApiError } = window.CallhookApiKey;
   const REFRESH_MS = 2000;
   const RETRY_MS = 5000;
   // Large campaigns have large reports: fetch those less often while running.
@@ -42,45 +42,9 @@
   let lastReportAt = 0;
   let lastStatus;
 
-  /** A key may arrive once in the fragment (#key=…, never sent to a server); it moves to session storage and leaves the address bar. */
-  function takeKeyFromFragment() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    const key = params.get('key');
-    if (key) {
-      sessionStorage.setItem(KEY_STORAGE, key);
-      history.replaceState(null, '', location.pathname + location.search);
-    }
-  }
-
-  function apiKey() {
-    return sessionStorage.getItem(KEY_STORAGE);
-  }
-
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-
-  async function api(path, options) {
-    const res = await fetch(apiPath + path, {
-      method: (options && options.method) || 'GET',
-      headers: { authorization: 'Bearer ' + apiKey(), accept: (options && options.accept) || 'application/json' },
-      cache: 'no-store',
-    });
-    if (!res.ok) {
-      let body = {};
-      try {
-        body = await res.json();
-      } catch (err) {
-        // not ours (a proxy): the status says enough
-      }
-      const error = body.error || {};
-      throw new ApiError(res.status, error.code || 'http_' + res.status, error.message || 'HTTP ' + res.status);
-    }
-    return options && options.accept === 'text/csv' ? res.blob() : res.json();
+  /** The campaign's API at `path` (api-key.js sends the key and forgets it on a 401). */
+  function api(path, options) {
+    return window.CallhookApiKey.request(apiPath + path, options);
   }
 
   function show(id, visible) {
@@ -90,17 +54,6 @@
   function message(text) {
     $('message').textContent = text || '';
     show('message', Boolean(text));
-  }
-
-  function askForKey(error) {
-    clearTimeout(timer);
-    show('report', false);
-    message('');
-    show('key-section', true);
-    $('key-error').textContent = error || '';
-    show('key-error', Boolean(error));
-    $('api-key').setAttribute('aria-invalid', error ? 'true' : 'false');
-    $('api-key').focus();
   }
 
   function isSettled(view) {
@@ -269,11 +222,8 @@
   }
 
   function handleError(err) {
-    if (err instanceof ApiError && err.status === 401) {
-      sessionStorage.removeItem(KEY_STORAGE);
-      askForKey('The API key was refused (' + err.code + ').');
-      return false;
-    }
+    // The key was refused: api-key.js is asking for another.
+    if (err instanceof ApiError && err.status === 401) return false;
     if (err instanceof ApiError && err.status === 404) {
       show('report', false);
       message('There is no campaign with id "' + campaignId + '" (' + err.code + ').');
@@ -331,29 +281,19 @@
   }
 
   function start() {
-    takeKeyFromFragment();
-    $('key-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      const key = $('api-key').value.trim();
-      if (!key) return;
-      sessionStorage.setItem(KEY_STORAGE, key);
-      $('api-key').value = '';
-      show('key-section', false);
-      message('Loading…');
-      refresh();
-    });
     for (const action of ['pause', 'resume', 'cancel']) $(action).addEventListener('click', () => act(action));
     $('download').addEventListener('click', downloadCsv);
-    $('forget').addEventListener('click', () => {
-      sessionStorage.removeItem(KEY_STORAGE);
-      askForKey();
+    window.CallhookApiKey.start({
+      onKey() {
+        message('Loading…');
+        refresh();
+      },
+      onAsk() {
+        clearTimeout(timer);
+        show('report', false);
+        message('');
+      },
     });
-    if (!apiKey()) {
-      askForKey();
-      return;
-    }
-    message('Loading…');
-    refresh();
   }
 
   start();
