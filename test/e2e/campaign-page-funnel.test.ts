@@ -60,6 +60,16 @@ function funnelRows(dom: string) {
   }));
 }
 
+/** Each outcome's swatch colour in the legend, and the colours of the donut's slices, as the browser serialised them. */
+function outcomeColours(dom: string) {
+  return {
+    legend: Object.fromEntries([...dom.matchAll(/<tr data-outcome="([^"]+)"[^>]*><td><span class="swatch" aria-hidden="true" style="background-color: ([^;]+);">/g)].map(([, o, c]) => [o, c])),
+    slices: [...dom.slice(dom.indexOf('id="chart"'), dom.indexOf('</svg>', dom.indexOf('id="chart"'))).matchAll(/stroke="(#[0-9a-f]{6})"/g)].map(([, c]) => c),
+  };
+}
+
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+
 describe('the campaign page funnel', () => {
   let t: TestService;
   let dir: string;
@@ -116,6 +126,14 @@ describe('the campaign page funnel', () => {
     expect(funnelRows(dom).map((r) => [r.node, r.reached])).toEqual(api.nodes.map((n: { node: string; reached: number }) => [n.node, n.reached]));
     // Each bar is as wide as its node's share of the calls.
     expect(dom).toContain('<span class="funnel-bar" style="width: 82.5%;">');
+
+    // The flow's own outcomes each get a colour of their own; a built-in one keeps its colour.
+    const { legend, slices } = outcomeColours(dom);
+    expect(Object.keys(legend).sort()).toEqual(['confirmed', 'hung-up', 'no-answer-given', 'not-answered', 'spoke-to-agent']);
+    expect(new Set(Object.values(legend)).size).toBe(5);
+    expect(legend['not-answered']).toBe('rgb(110, 119, 129)');
+    // The donut's slices (after its background ring) are the legend's colours, in the legend's order.
+    expect(slices.slice(1).map(rgb)).toEqual(Object.values(legend));
   });
 
   browserIt(`shows no funnel for a campaign whose calls ran no flow${needsChromium}`, async () => {

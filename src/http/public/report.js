@@ -15,19 +15,29 @@
   const MAX_FAILED_ROWS = 50;
   const SLOWEST_ROWS = 10;
 
-  // Meaningful colours, each at least 3:1 against white (non-text contrast).
-  const COLOURS = {
-    'answered-acknowledged': '#1a7f37',
-    'connected-to-agent': '#0969da',
-    'answered-other-key': '#8250df',
-    'no-response': '#9a6700',
-    'not-answered': '#6e7781',
-    'agent-unavailable': '#bc4c00',
-    failed: '#cf222e',
-    cancelled: '#24292f',
-    unsettled: '#d0d7de',
-  };
-  const OTHER_COLOURS = ['#1b7c83', '#bf3989', '#4d2d00'];
+  // The built-in outcomes' meaningful colours, each at least 3:1 against white
+  // (non-text contrast). A Map, so an outcome a flow names "constructor" is no built-in.
+  const OUTCOME_COLOURS = new Map([
+    ['answered-acknowledged', '#1a7f37'],
+    ['connected-to-agent', '#0969da'],
+    ['answered-other-key', '#8250df'],
+    ['no-response', '#9a6700'],
+    ['not-answered', '#6e7781'],
+    ['agent-unavailable', '#bc4c00'],
+    ['failed', '#cf222e'],
+  ]);
+  const CANCELLED_COLOUR = '#24292f';
+  const UNSETTLED_COLOUR = '#d0d7de';
+  // The outcomes a flow's hang-up nodes name (confirmed, reschedule), a colour each:
+  // every one at least 3:1 against white, at least 14 apart (CIEDE2000) from each other
+  // as normal vision and as protanopia, deuteranopia and tritanopia see them (Machado
+  // et al. 2009), and at least 12 from every colour above. The most distinct come first,
+  // as most flows name only a few; a flow with more than nine reuses them in turn.
+  const CUSTOM_COLOURS = ['#999922', '#772255', '#8888ee', '#cc4466', '#005533', '#886699', '#557700', '#339988', '#5533aa'];
+  // Custom outcome → colour for the page's life: the names are coloured in sorted order
+  // when first seen, so an outcome keeps its colour on every refresh, whatever its count,
+  // and one that appears later takes the next colour rather than shifting the others.
+  const customColours = new Map();
 
   const $ = (id) => document.getElementById(id);
   const segments = location.pathname.split('/');
@@ -84,14 +94,22 @@
     return iso ? new Date(iso).toLocaleString() : '–';
   }
 
+  function outcomeColour(outcome) {
+    return OUTCOME_COLOURS.get(outcome) || customColours.get(outcome);
+  }
+
   /** Outcome slices, most frequent first, then what is cancelled or not settled yet, so the donut always sums to the total. */
   function slices(view) {
+    const names = Object.keys(view.outcomes).sort();
+    for (const name of names) {
+      if (!OUTCOME_COLOURS.has(name) && !customColours.has(name)) customColours.set(name, CUSTOM_COLOURS[customColours.size % CUSTOM_COLOURS.length]);
+    }
     const list = Object.entries(view.outcomes)
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([outcome, count], i) => ({ key: outcome, label: outcome, count, outcome: true, colour: COLOURS[outcome] || OTHER_COLOURS[i % OTHER_COLOURS.length] }));
-    if (view.progress.cancelled) list.push({ key: 'cancelled', label: 'cancelled (not called)', count: view.progress.cancelled, colour: COLOURS.cancelled });
+      .map(([outcome, count]) => ({ key: outcome, label: outcome, count, outcome: true, colour: outcomeColour(outcome) }));
+    if (view.progress.cancelled) list.push({ key: 'cancelled', label: 'cancelled (not called)', count: view.progress.cancelled, colour: CANCELLED_COLOUR });
     const unsettled = view.progress.pending + view.progress.dialling;
-    if (unsettled) list.push({ key: 'unsettled', label: 'not settled yet', count: unsettled, colour: COLOURS.unsettled });
+    if (unsettled) list.push({ key: 'unsettled', label: 'not settled yet', count: unsettled, colour: UNSETTLED_COLOUR });
     return list;
   }
 
