@@ -1,5 +1,5 @@
 import { ForbiddenError, GoneError, NotFoundError, TooLargeError } from '../errors';
-import { Db } from './db';
+import { Db, Param } from './db';
 
 export type InboxSource = 'callback' | 'timer';
 export type InboxStatus = 'pending' | 'handled' | 'ignored' | 'failed';
@@ -72,6 +72,32 @@ export function inboxRepo(db: Db) {
       )
     ).length === 1;
 
+  /**
+   * Stores one callback event only if the full checks of `ingest` would accept it as new: the call
+   * exists, its callback window is open, the body fits under the byte limit, and the event's leg is
+   * the call's or no other call's. Returns false when it stored nothing (a duplicate, or a check failed).
+   */
+  const insertChecked = async (callId: string, event: IncomingEvent, receivedAt: number, limits?: CallbackLimits): Promise<boolean> => {
+    const body = JSON.stringify(event.body);
+    const where = ['c.id = ?'];
+    const params: Param[] = [callId, event.dedupeKey, event.eventType, event.known ? 1 : 0, event.callLegId, event.eventTimeMs, event.eventTick ?? 0, body, receivedAt, callId];
+    if (limits) {
+      where.push('(c.ended_at IS NULL OR c.ended_at >= ?)', 'c.callback_bytes <= ?');
+      params.push(receivedAt - limits.graceMs, limits.maxBytesPerCall - Buffer.byteLength(body));
+    }
+    if (event.callLegId !== null) {
+      where.push('(c.call_leg_id = ? OR NOT EXISTS (SELECT 1 FROM calls o WHERE o.call_leg_id = ? AND o.id <> c.id))');
+      params.push(event.callLegId, event.callLegId);
+    }
+    const rows = await db.all(
+      `INSERT INTO inbox (call_id, dedupe_key, source, event_type, known, call_leg_id, event_time, event_tick, body, received_at, status)
+       SELECT ?, ?, 'callback', ?, ?, ?, ?, ?, ?, ?, 'pending' FROM calls c WHERE ${where.join(' AND ')}
+       ON CONFLICT (call_id, dedupe_key) DO NOTHING RETURNING seq`,
+      params,
+    );
+    return rows.length === 1;
+  };
+
   return {
     insert,
 
@@ -87,6 +113,10 @@ export function inboxRepo(db: Db) {
       receivedAt: number,
       limits?: CallbackLimits,
     ): Promise<{ accepted: number; duplicates: number; fresh: boolean[] }> {
+      // The usual body: one new event of a known call, its own leg, within the limits. Stored by one
+      // statement that checks all of that itself; anything else (a duplicate, a refusal) stores
+      // nothing there and takes the full path below, which tells them apart.
+      if (events.length === 1 && (await insertChecked(callId, events[0], receivedAt, limits))) return { accepted: 1, duplicates: 0, fresh: [true] };
       const call = await db.get<{ call_leg_id: string | null; ended_at: number | null; callback_bytes: number }>(
         'SELECT call_leg_id, ended_at, callback_bytes FROM calls WHERE id = ?',
         [callId],
@@ -124,15 +154,10 @@ export function inboxRepo(db: Db) {
           throw new ForbiddenError(`call leg "${leg}" belongs to another call`, 'call_leg_mismatch');
         }
       }
+      // Each new row adds its bytes to calls.callback_bytes (trigger inbox_callback_bytes, migration 10);
+      // redeliveries store nothing, so only new events count towards the call's limit.
       const fresh: boolean[] = [];
-      let freshBytes = 0;
-      for (const [i, event] of events.entries()) {
-        const isNew = await insert(callId, 'callback', event, receivedAt);
-        fresh.push(isNew);
-        if (isNew) freshBytes += sizes[i];
-      }
-      // Redeliveries store nothing, so only new events count towards the call's limit.
-      if (freshBytes > 0) await db.run('UPDATE calls SET callback_bytes = callback_bytes + ? WHERE id = ?', [freshBytes, callId]);
+      for (const event of events) fresh.push(await insert(callId, 'callback', event, receivedAt));
       const accepted = fresh.filter(Boolean).length;
       return { accepted, duplicates: events.length - accepted, fresh };
     },

@@ -1,10 +1,19 @@
-import { Db, sqlFor } from './db';
+import { Db, Dialect, sqlFor } from './db';
 
 /**
  * Append-only: a released migration is never edited, a change is a new entry.
  * Times are epoch milliseconds (BIGINT); JSON is stored as TEXT in both databases.
  */
-export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
+export interface Migration {
+  id: number;
+  name: string;
+  /** Portable statements separated by `;` (see sqlFor for the dialect tokens). */
+  sql: string;
+  /** Statements that differ by database or contain `;` themselves (trigger bodies), run after `sql`, one by one. */
+  statements?: Record<Dialect, string[]>;
+}
+
+export const MIGRATIONS: Migration[] = [
   {
     id: 1,
     name: 'calls, inbox, timeline, timers',
@@ -245,6 +254,25 @@ CREATE TABLE flows (
 );
 `,
   },
+  {
+    id: 11,
+    name: 'callback bytes counted by the database',
+    // The running total of migration 6, kept by the insert that stores a callback instead of an
+    // UPDATE of its own: storing a callback is then one statement. Bytes of the stored JSON text,
+    // as Buffer.byteLength counted them (SQLite and Postgres both hold it as UTF-8).
+    sql: '',
+    statements: {
+      sqlite: [
+        `CREATE TRIGGER inbox_callback_bytes AFTER INSERT ON inbox FOR EACH ROW WHEN NEW.source = 'callback'
+         BEGIN UPDATE calls SET callback_bytes = callback_bytes + length(CAST(NEW.body AS BLOB)) WHERE id = NEW.call_id; END`,
+      ],
+      postgres: [
+        `CREATE FUNCTION inbox_callback_bytes() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN UPDATE calls SET callback_bytes = callback_bytes + octet_length(NEW.body) WHERE id = NEW.call_id; RETURN NULL; END $$`,
+        `CREATE TRIGGER inbox_callback_bytes AFTER INSERT ON inbox FOR EACH ROW WHEN (NEW.source = 'callback') EXECUTE FUNCTION inbox_callback_bytes()`,
+      ],
+    },
+  },
 ];
 
 const LOCK_ID = 724_113_001;
@@ -270,6 +298,7 @@ export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]
       for (const statement of sqlFor(tx.dialect, migration.sql).split(';').map((s) => s.trim()).filter(Boolean)) {
         await tx.run(statement);
       }
+      for (const statement of migration.statements?.[tx.dialect] ?? []) await tx.run(statement);
       await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [migration.id, migration.name, Date.now()]);
       return true;
     });

@@ -139,6 +139,24 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       expect(await store.tx((r) => r.inbox.ingest('b', [foreign], now))).toEqual({ accepted: 1, duplicates: 0, fresh: [true] });
     });
 
+    it('refuses a one-event body as a longer one, and counts the UTF-8 bytes of new events only', async () => {
+      // One-event bodies are stored by a single checked INSERT; refusals and duplicates take the full path.
+      const limits = { graceMs: 1000, maxBytesPerCall: 1_000_000 };
+      await expect(store.tx((r) => r.inbox.ingest('zzz', [incoming('dtmf-received')], now, limits))).rejects.toMatchObject({ status: 404 });
+      await expect(store.tx((r) => r.inbox.ingest('a', [incoming('call-state-established')], now, limits))).rejects.toMatchObject({ status: 403 });
+      const e = incoming('dtmf-received', { note: 'Grüße, 電話 ☎' });
+      expect(await store.tx((r) => r.inbox.ingest('a', [e], now, limits))).toEqual({ accepted: 1, duplicates: 0, fresh: [true] });
+      expect(await store.tx((r) => r.inbox.ingest('a', [e], now, limits))).toEqual({ accepted: 0, duplicates: 1, fresh: [false] });
+      const bytes = async () => Number((await store.db.get<{ n: number }>("SELECT callback_bytes AS n FROM calls WHERE id = 'a'"))!.n);
+      expect(await bytes()).toBe(Buffer.byteLength(JSON.stringify(e.body)));
+      // A body that would pass the limit is refused with 413, and a call past its window with 410.
+      await expect(store.tx((r) => r.inbox.ingest('a', [incoming('dtmf-received', { id: 'big' })], now, { ...limits, maxBytesPerCall: 100 }))).rejects.toMatchObject({ status: 413 });
+      await store.calls.update('a', { endedAt: now - 5000 });
+      await expect(store.tx((r) => r.inbox.ingest('a', [incoming('dtmf-received', { id: 'late' })], now, limits))).rejects.toMatchObject({ status: 410 });
+      expect((await store.inbox.list('a')).length).toBe(1);
+      expect(await bytes()).toBe(Buffer.byteLength(JSON.stringify(e.body)));
+    });
+
     it('leases a call to one owner at a time and hands out events in eventTime order', async () => {
       const late = incoming('call-state-terminated', { subject: 'callLeg/leg-a/callState', data: { ...fixture('call-state-terminated').data, CallLegId: 'leg-a' } });
       const early = incoming('call-state-established', { subject: 'callLeg/leg-a/callState', data: { ...fixture('call-state-established').data, CallLegId: 'leg-a' } });
