@@ -99,9 +99,10 @@ export function createDispatcher(options: DispatcherOptions) {
   async function drain(callId: string): Promise<void> {
     try {
       while (running) {
-        const next = await store.inbox.next(callId, clock.now());
+        // The call is read with its next event: it is read fresh for every event, in the same round trip.
+        const next = await store.inbox.nextWithCall(callId, clock.now());
         if (!next || !next.due) break;
-        if ((await handle(next.event)) === 'retry') break;
+        if ((await handle(next.event, next.call)) === 'retry') break;
       }
     } catch (err) {
       logger.error({ err, callId }, 'draining a call failed; its events stay in the inbox');
@@ -111,9 +112,8 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   /** Returns 'retry' when the call's queue must wait for this event to be retried. */
-  async function handle(event: InboxEvent): Promise<HandledOutcome> {
+  async function handle(event: InboxEvent, call: CallRecord): Promise<HandledOutcome> {
     const started = clock.now();
-    const call = (await store.calls.get(event.callId)) as CallRecord;
     const log = logger.child({ callId: call.id, callLegId: call.callLegId ?? event.callLegId ?? undefined, eventType: event.eventType, seq: event.seq });
     const domain = toDomainEvent(event);
     const handler = domain ? registry.get(domain.kind) : undefined;

@@ -58,6 +58,19 @@ interface Row {
 const COLUMNS =
   'id, kind, flow, target, conversation_id, call_leg_id, state, outcome, error, settings, workflow, campaign_id, campaign_target_id, attempt, created_at, updated_at, ended_at';
 
+/** The call's columns as `<alias>.<column> AS <prefix><column>`, to read a call in the same query as another table's row. */
+export const callColumnsAs = (alias: string, prefix: string) =>
+  COLUMNS.split(', ')
+    .map((c) => `${alias}.${c} AS ${prefix}${c}`)
+    .join(', ');
+
+/** The call from a row read with `callColumnsAs(…, prefix)`. */
+export function callFromPrefixed(row: Record<string, unknown>, prefix: string): CallRecord {
+  const own: Record<string, unknown> = {};
+  for (const c of COLUMNS.split(', ')) own[c] = row[`${prefix}${c}`];
+  return toRecord(own as unknown as Row);
+}
+
 function toRecord(row: Row): CallRecord {
   return {
     id: row.id,

@@ -1,4 +1,5 @@
 import { ForbiddenError, GoneError, NotFoundError, TooLargeError } from '../errors';
+import { CallRecord, callColumnsAs, callFromPrefixed } from './calls';
 import { Db, Param } from './db';
 
 export type InboxSource = 'callback' | 'timer';
@@ -49,6 +50,25 @@ interface Row {
   received_at: number;
   attempts: number;
   not_before: number | null;
+}
+
+function toNext(row: Row, now: number): { event: InboxEvent; due: boolean } {
+  return {
+    due: row.not_before === null || row.not_before <= now,
+    event: {
+      seq: row.seq,
+      callId: row.call_id,
+      source: row.source,
+      eventType: row.event_type,
+      known: row.known === 1,
+      callLegId: row.call_leg_id,
+      eventTime: row.event_time,
+      body: JSON.parse(row.body),
+      receivedAt: row.received_at,
+      attempts: row.attempts,
+      notBefore: row.not_before,
+    },
+  };
 }
 
 export function inboxRepo(db: Db) {
@@ -168,16 +188,8 @@ export function inboxRepo(db: Db) {
      * A call still being created waits: its events are handled once its leg is known.
      */
     async claimCalls(owner: string, limit: number, now: number, leaseMs: number): Promise<string[]> {
-      // Look before taking the write lock: most wake-ups find nothing new to claim.
-      const candidates = await db.all<{ id: string }>(
-        `SELECT c.id FROM calls c
-         WHERE c.id IN (SELECT call_id FROM inbox WHERE handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))
-           AND (c.lease_until IS NULL OR c.lease_until < ?)
-           AND c.state <> 'creating'
-         LIMIT ?`,
-        [now, now, limit],
-      );
-      if (candidates.length === 0) return [];
+      // No look before the UPDATE: it finds something on most ticks (a tick follows a commit), and one
+      // that matches nothing writes nothing.
       const rows = await db.all<{ id: string }>(
         `UPDATE calls SET lease_owner = ?, lease_until = ? WHERE id IN (
            SELECT c.id FROM calls c
@@ -193,6 +205,19 @@ export function inboxRepo(db: Db) {
 
     async renewLeases(owner: string, callIds: string[], until: number): Promise<void> {
       for (const id of callIds) await db.run('UPDATE calls SET lease_until = ? WHERE id = ? AND lease_owner = ?', [until, id, owner]);
+    },
+
+    /**
+     * Releases the lease when the call has no event due, in one statement (the usual end of a drain:
+     * its last event handled). Returns false, keeping the lease, when one is due.
+     */
+    async releaseLeaseIfIdle(owner: string, callId: string, now: number): Promise<boolean> {
+      const released = await db.run(
+        `UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?
+           AND NOT EXISTS (SELECT 1 FROM inbox WHERE call_id = ? AND handled_at IS NULL AND (not_before IS NULL OR not_before <= ?))`,
+        [callId, owner, callId, now],
+      );
+      return released === 1;
     },
 
     async releaseLease(owner: string, callId: string): Promise<void> {
@@ -212,23 +237,20 @@ export function inboxRepo(db: Db) {
          FROM inbox WHERE call_id = ? AND handled_at IS NULL ORDER BY event_time, event_tick, seq LIMIT 1`,
         [callId],
       );
+      return row && toNext(row, now);
+    },
+
+    /** As `next`, with the call read in the same query (the dispatcher needs both for every event). */
+    async nextWithCall(callId: string, now: number): Promise<{ event: InboxEvent; due: boolean; call: CallRecord } | undefined> {
+      const row = await db.get<Row & Record<string, unknown>>(
+        `SELECT i.seq, i.call_id, i.source, i.event_type, i.known, i.call_leg_id, i.event_time, i.body, i.received_at, i.attempts, i.not_before,
+           ${callColumnsAs('c', 'c_')}
+         FROM inbox i JOIN calls c ON c.id = i.call_id
+         WHERE i.call_id = ? AND i.handled_at IS NULL ORDER BY i.event_time, i.event_tick, i.seq LIMIT 1`,
+        [callId],
+      );
       if (!row) return undefined;
-      return {
-        due: row.not_before === null || row.not_before <= now,
-        event: {
-          seq: row.seq,
-          callId: row.call_id,
-          source: row.source,
-          eventType: row.event_type,
-          known: row.known === 1,
-          callLegId: row.call_leg_id,
-          eventTime: row.event_time,
-          body: JSON.parse(row.body),
-          receivedAt: row.received_at,
-          attempts: row.attempts,
-          notBefore: row.not_before,
-        },
-      };
+      return { ...toNext(row, now), call: callFromPrefixed(row, 'c_') };
     },
 
     async finish(seq: number, status: Exclude<InboxStatus, 'pending'>, at: number, error?: string): Promise<void> {
