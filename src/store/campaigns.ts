@@ -162,10 +162,11 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
     ).map((r) => ({ ...r, count: Number(r.count) }));
 
   /** A finished campaign says so once; a running one reports progress at most once per interval. */
-  async function announce(on: Db, id: string, at: number, finished?: CampaignStatus): Promise<void> {
+  async function announce(on: Db, id: string, at: number, finished?: CampaignStatus, read?: CampaignRecord): Promise<void> {
     if (!webhooks) return;
     const hooks = webhooks(on);
-    const campaign = await getOn(on, id);
+    // `read`: the campaign as this transaction already read it (locked), when nothing since changed it.
+    const campaign = read ?? (await getOn(on, id));
     if (!campaign) return;
     const subscription = campaign.settings.webhook as Parameters<typeof hooks.wants>[0] | undefined;
     if (finished) {
@@ -289,44 +290,42 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
     async finishAttempt(callId: string, outcome: string, at: number): Promise<'retry' | 'done' | null> {
       // Most calls end once but are looked at on every later event: only an open attempt takes a transaction,
       // which keeps the target, the campaign's completion and their webhook event together.
-      if (!(await db.get("SELECT 1 AS open FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [callId]))) return null;
+      const open = await db.get<{ campaign_id: string }>("SELECT campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [callId]);
+      if (!open) return null;
       return db.tx(async (tx) => {
-        // The campaign row is locked first (as claim and transition lock it), and the target read after:
-        // two last attempts ending at once would otherwise each see the other still dialling (Postgres
-        // reads committed rows only) and neither complete the campaign. Waiting for the lock also lets a
-        // second finish of the same call see the first one's commit and change nothing.
-        const owner = await tx.get<{ campaign_id: string }>("SELECT campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'", [
-          callId,
-        ]);
-        if (!owner) return null;
-        const campaign = (await getOn(tx, owner.campaign_id, true))!;
-        const row = await tx.get<TargetRow & { campaign_id: string }>(
-          `SELECT ${TARGET_COLUMNS}, campaign_id FROM campaign_targets WHERE call_id = ? AND status = 'dialling'`,
-          [callId],
+        // The campaign row is locked first (as claim and transition lock it), and the target changed after,
+        // by a statement that checks it is still dialling: two last attempts ending at once would otherwise
+        // each see the other still dialling (Postgres reads committed rows only) and neither complete the
+        // campaign. Waiting for the lock also lets a second finish of the same call see the first one's
+        // commit and change nothing.
+        const campaign = await getOn(tx, open.campaign_id, true);
+        if (!campaign) return null;
+        const retryable = (campaign.status === 'running' || campaign.status === 'paused') && campaign.retryOutcomes.includes(outcome) ? 1 : 0;
+        // Retried when the campaign retries this outcome and attempts remain, else done: decided and written in one statement.
+        const row = await tx.get<{ id: number; status: TargetStatus }>(
+          `UPDATE campaign_targets SET
+             status = CASE WHEN ? = 1 AND attempts < ? THEN 'pending' ELSE 'done' END,
+             outcome = ?,
+             next_attempt_at = CASE WHEN ? = 1 AND attempts < ? THEN ? ELSE next_attempt_at END,
+             finished_at = CASE WHEN ? = 1 AND attempts < ? THEN finished_at ELSE ? END
+           WHERE call_id = ? AND status = 'dialling' RETURNING id, status`,
+          [retryable, campaign.maxAttempts, outcome, retryable, campaign.maxAttempts, at + campaign.retryDelayMs, retryable, campaign.maxAttempts, at, callId],
         );
         if (!row) return null;
-        const retry = campaign.status === 'running' || campaign.status === 'paused';
-        if (retry && campaign.retryOutcomes.includes(outcome) && row.attempts < campaign.maxAttempts) {
-          await tx.run("UPDATE campaign_targets SET status = 'pending', outcome = ?, next_attempt_at = ? WHERE id = ?", [
-            outcome,
-            at + campaign.retryDelayMs,
-            row.id,
-          ]);
-          await announce(tx, row.campaign_id, at);
+        if (row.status === 'pending') {
+          await announce(tx, campaign.id, at, undefined, campaign);
           return 'retry';
         }
-        await tx.run("UPDATE campaign_targets SET status = 'done', outcome = ?, finished_at = ? WHERE id = ?", [outcome, at, row.id]);
-        const open = await tx.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [
-          row.campaign_id,
-        ]);
+        const more = await tx.get("SELECT 1 AS open FROM campaign_targets WHERE campaign_id = ? AND status IN ('pending', 'dialling') LIMIT 1", [campaign.id]);
         const completed =
-          !open &&
+          !more &&
           (await tx.run("UPDATE campaigns SET status = 'completed', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
             at,
             at,
-            row.campaign_id,
+            campaign.id,
           ])) === 1;
-        await announce(tx, row.campaign_id, at, completed ? 'completed' : undefined);
+        // A completed campaign is read again (its status and finish time changed); progress uses the locked read.
+        await announce(tx, campaign.id, at, completed ? 'completed' : undefined, completed ? undefined : campaign);
         return 'done';
       });
     },
