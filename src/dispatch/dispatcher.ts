@@ -97,17 +97,21 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function drain(callId: string): Promise<void> {
+    let released = false;
     try {
       while (running) {
         // The call is read with its next event: it is read fresh for every event, in the same round trip.
         const next = await store.inbox.nextWithCall(callId, clock.now());
         if (!next || !next.due) break;
         if ((await handle(next.event, next.call)) === 'retry') break;
+        // Most calls have nothing more due once an event is handled: release in the same statement as
+        // the check, instead of a read that finds nothing and then the release.
+        if ((released = await store.inbox.releaseLeaseIfIdle(owner, callId, clock.now()))) break;
       }
     } catch (err) {
       logger.error({ err, callId }, 'draining a call failed; its events stay in the inbox');
     } finally {
-      await store.inbox.releaseLease(owner, callId).catch((err) => logger.error({ err, callId }, 'releasing a lease failed'));
+      if (!released) await store.inbox.releaseLease(owner, callId).catch((err) => logger.error({ err, callId }, 'releasing a lease failed'));
     }
   }
 
