@@ -150,7 +150,7 @@ export function createDispatcher(options: DispatcherOptions) {
         ctx.call = { ...(updated ?? ctx.call), workflow: next };
       },
       updateCall: async (patch) => {
-        const updated = await store.calls.update(call.id, patch);
+        const updated = await store.calls.update(call.id, patch, call);
         if (updated) ctx.call = { ...updated, workflow: ctx.call.workflow };
       },
     };

@@ -1,6 +1,6 @@
 import { Db, Param } from './db';
 import { fromJson, toJson } from './json';
-import { callEndedEvent, callOutcomeEvent } from '../webhooks/events';
+import { callEndedEvent, callOutcomeEvent, subscriptionOf } from '../webhooks/events';
 import type { WebhooksRepo } from './webhooks';
 
 export type CallKind = 'call' | 'conversation';
@@ -172,9 +172,14 @@ export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => Webh
       return (await db.get<{ id: string }>('SELECT id FROM calls WHERE call_leg_id = ?', [callLegId]))?.id;
     },
 
-    /** Setting endedAt ends the call: its call.ended event is written in the same transaction. */
-    async update(id: string, patch: CallPatch): Promise<CallRecord | undefined> {
+    /**
+     * Setting endedAt ends the call: its call.ended event is written in the same transaction.
+     * `known`: the call's settings, when the caller has them (they never change after insert): a
+     * call.ended that would go nowhere then needs no transaction around the one UPDATE.
+     */
+    async update(id: string, patch: CallPatch, known?: Pick<CallRecord, 'settings'>): Promise<CallRecord | undefined> {
       if (!webhooks || patch.endedAt === undefined || patch.endedAt === null) return update(db, id, patch);
+      if (known && !webhooks(db).wants(subscriptionOf(known.settings), 'call.ended')) return update(db, id, patch);
       return db.tx(async (tx) => {
         const call = await update(tx, id, patch);
         if (call) await webhooks(tx).enqueue(callEndedEvent(call, patch.endedAt as number));
