@@ -80,8 +80,9 @@ export function openPostgres(url: string, options: { max?: number } = {}): Db {
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        if (options?.durable) await client.query('SET LOCAL synchronous_commit = on');
+        // A durable transaction turns the WAL flush back on in the same round trip as its BEGIN (two
+        // commands in one simple-protocol query; they run, or fail, in order).
+        await client.query(options?.durable ? 'BEGIN; SET LOCAL synchronous_commit = on' : 'BEGIN');
         const result = await fn(inClient(client));
         await client.query('COMMIT');
         return result;
