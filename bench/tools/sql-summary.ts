@@ -23,7 +23,7 @@ const PHASES: Array<[string, RegExp]> = [
   ['transaction', /^(\w+: )?(BEGIN|COMMIT|ROLLBACK|SET LOCAL)|synchronous/i],
   ['ingest', /INSERT INTO inbox|SELECT call_leg_id, ended_at, callback_bytes|callback_bytes = callback_bytes|SELECT dedupe_key FROM inbox|SELECT id FROM calls WHERE call_leg_id = \?/],
   ['claim / lease', /lease_owner|lease_until/],
-  ['next event', /FROM inbox WHERE call_id = \? AND handled_at IS NULL|FROM inbox i( JOIN)?/],
+  ['next event', /FROM inbox WHERE call_id = \? AND handled_at IS NULL|FROM inbox i( JOIN)?|^(\w+: )?SELECT i.seq, i.call_id/],
   ['inbox finish', /UPDATE inbox SET/],
   ['timeline', /INTO timeline/],
   ['timers', /timers/],
