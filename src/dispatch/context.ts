@@ -36,7 +36,10 @@ export interface HandlerContext {
   logger: Logger;
   settings: WorkflowSettings;
   requestId(purpose: string): string;
-  /** Merges into the workflow state, remembering the state before this event so a re-run starts from it. */
+  /**
+   * Merges into the workflow state (`call.workflow` at once); written once the handler returns,
+   * with the state before this event, so a re-run starts from that.
+   */
   saveWorkflow(patch: Record<string, unknown>): Promise<void>;
   /** Updates the call record (not its workflow state) and `call` with it. */
   updateCall(patch: Omit<CallPatch, 'workflow'>): Promise<void>;

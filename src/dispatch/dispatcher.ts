@@ -138,6 +138,9 @@ export function createDispatcher(options: DispatcherOptions) {
 
     const { state: before, rerun } = rewind(call.workflow, event.seq);
     if (rerun) log.info('re-running an event whose handling was interrupted');
+    // A re-run starts from `before` whatever was written meanwhile, so the handler's saves are kept in
+    // memory and written once, after it returns and before the event is finished.
+    let saved = false;
     const ctx: HandlerContext = {
       ...options.context,
       call: { ...call, workflow: before },
@@ -145,9 +148,8 @@ export function createDispatcher(options: DispatcherOptions) {
       logger: log,
       requestId: (purpose) => deterministicUuid('callhook', call.id, event.seq, purpose),
       saveWorkflow: async (patch) => {
-        const next = { ...ctx.call.workflow, ...patch };
-        const updated = await store.calls.update(call.id, { workflow: remember(next, event.seq, before) });
-        ctx.call = { ...(updated ?? ctx.call), workflow: next };
+        ctx.call = { ...ctx.call, workflow: { ...ctx.call.workflow, ...patch } };
+        saved = true;
       },
       updateCall: async (patch) => {
         const updated = await store.calls.update(call.id, patch, call);
@@ -156,6 +158,7 @@ export function createDispatcher(options: DispatcherOptions) {
     };
     try {
       await handler(domain, ctx);
+      if (saved) await store.calls.update(call.id, { workflow: remember(ctx.call.workflow, event.seq, before) }, ctx.call);
       await store.inbox.finish(event.seq, 'handled', clock.now());
       return report(event, 'handled', started);
     } catch (err) {

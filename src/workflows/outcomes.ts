@@ -16,6 +16,8 @@ export type OutcomeName = Outcome | (string & {});
 
 /** Records the call's outcome if it has none yet; returns false when an earlier decision stands. */
 export async function decideOutcome(ctx: HandlerContext, outcome: OutcomeName, reason: string, error?: unknown): Promise<boolean> {
+  // Read fresh for this event: an outcome on it is the stored one, which stands.
+  if (ctx.call.outcome) return false;
   const decided = await ctx.store.tx(async (r) => {
     if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null, reason))) return false;
     await r.timeline.append({
