@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../src/errors';
 import { FlowDocument, flowDocumentSchema } from '../src/flows/document';
-import { describeIssue, Generation, validateFlow } from '../src/flows/validate';
+import { ALWAYS_PROVIDED, describeIssue, flowVariables, Generation, validateFlow } from '../src/flows/validate';
 import { iso } from '../src/http/views';
 import { validate } from '../src/http/validate';
 import type { FlowVersion, Store } from '../src/store';
@@ -52,7 +52,15 @@ function flowDocument(body: unknown, generation: Generation): FlowDocument {
 
 async function flowView(store: Store, flow: FlowVersion) {
   const versions = await store.flows.versions(flow.name);
-  return { name: flow.name, version: flow.version, document: flow.document, createdAt: iso(flow.createdAt), versions: versions.map((v) => v.version) };
+  return {
+    name: flow.name,
+    version: flow.version,
+    document: flow.document,
+    // What a call's variables or a campaign's columns must fill (besides `to` and `callId`).
+    variables: flowVariables(flow.document).filter((v) => !ALWAYS_PROVIDED.has(v)),
+    createdAt: iso(flow.createdAt),
+    versions: versions.map((v) => v.version),
+  };
 }
 
 /** Call flows: each save is a new version, validated first (docs/flows.md). */

@@ -11,7 +11,3 @@ export interface FlowCallSettings {
   agentTarget: string | null;
   webhook?: WebhookSubscription | null;
 }
-
-export function isFlowCallSettings(settings: Record<string, unknown>): boolean {
-  return typeof settings.flow === 'object' && settings.flow !== null;
-}

@@ -174,7 +174,7 @@ export function inboxRepo(db: Db) {
           throw new ForbiddenError(`call leg "${leg}" belongs to another call`, 'call_leg_mismatch');
         }
       }
-      // Each new row adds its bytes to calls.callback_bytes (trigger inbox_callback_bytes, migration 10);
+      // Each new row adds its bytes to calls.callback_bytes (trigger inbox_callback_bytes, migration 11);
       // redeliveries store nothing, so only new events count towards the call's limit.
       const fresh: boolean[] = [];
       for (const event of events) fresh.push(await insert(callId, 'callback', event, receivedAt));

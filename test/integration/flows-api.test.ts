@@ -37,6 +37,8 @@ describe.each(DATABASE_KINDS)('/api/flows on %s', (kind) => {
       name: 'appointment',
       version: 1,
       document: expect.objectContaining({ format: 1, start: 'menu' }),
+      // `to` is used too, but every call has it.
+      variables: ['appointmentTime'],
       createdAt: expect.stringMatching(ISO),
       versions: [1],
     });
