@@ -101,8 +101,7 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
 
   beforeAll(async () => {
     ask = await startAskServer();
-    // The tests poll each call's state; the management API's rate limit is not what they check.
-    t = await startTestService(kind, { ...generation.env, WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '100000' });
+    t = await startTestService(kind, { ...generation.env, WEBHOOK_SECRET: SECRET });
     await t.api().post('/api/flows/menu').send(menuFlow(ask.url)).expect(201);
     // The menu plays 1 s, so a key 20 ms in always comes while it plays; every other file plays 50 ms.
     await t.emulator().put('/emulator/audio').send({ audioFileUri: audio('menu'), durationMs: 100_000 }).expect((res) => expect(res.status).toBeLessThan(300));

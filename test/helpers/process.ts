@@ -39,6 +39,8 @@ export async function startServiceProcess(env: Record<string, string>, port?: nu
       API_KEY: TEST_API_KEY,
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // Tests poll calls and campaigns many times a second; the rate limit has a test of its own (http-security).
+      RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -43,6 +43,8 @@ export async function startTestService(
     EMULATOR_TIME_SCALE: '0.01',
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Tests poll calls and campaigns many times a second; the rate limit has a test of its own (http-security).
+    RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
   const logs: string[] = [];
