@@ -241,7 +241,8 @@ export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => Webh
      * Sets the outcome only if none is set yet: the first decision wins, re-runs and late events change nothing.
      * The call.outcome event is written in the same transaction.
      */
-    async decideOutcome(id: string, outcome: string, error: unknown, reason: string | null = null): Promise<boolean> {
+    /** `workflow`: the deciding handler's state, not yet written (the dispatcher writes it when the handler returns). */
+    async decideOutcome(id: string, outcome: string, error: unknown, reason: string | null = null, workflow?: Record<string, unknown>): Promise<boolean> {
       return db.tx(async (tx) => {
         const at = now();
         const row = await tx.get<Row>(`UPDATE calls SET outcome = ?, error = ?, updated_at = ? WHERE id = ? AND outcome IS NULL RETURNING ${COLUMNS}`, [
@@ -250,7 +251,7 @@ export function callsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => Webh
           at,
           id,
         ]);
-        if (row && webhooks) await webhooks(tx).enqueue(callOutcomeEvent(toRecord(row), reason, at));
+        if (row && webhooks) await webhooks(tx).enqueue(callOutcomeEvent({ ...toRecord(row), ...(workflow ? { workflow } : {}) }, reason, at));
         return row !== undefined;
       });
     },

@@ -19,7 +19,7 @@ export async function decideOutcome(ctx: HandlerContext, outcome: OutcomeName, r
   // Read fresh for this event: an outcome on it is the stored one, which stands.
   if (ctx.call.outcome) return false;
   const decided = await ctx.store.tx(async (r) => {
-    if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null, reason))) return false;
+    if (!(await r.calls.decideOutcome(ctx.call.id, outcome, error ?? null, reason, ctx.call.workflow))) return false;
     await r.timeline.append({
       callId: ctx.call.id,
       at: ctx.clock.now(),

@@ -9,7 +9,7 @@ const audio = (name: string) => `https://media.example.com/${name}.wav`;
 const MENU = {
   start: 'menu',
   nodes: {
-    menu: { type: 'gather', prompt: { audioUri: audio('menu') }, valid: ['1', '2', '3'], firstKeyTimeoutSeconds: 1, noInput: { retries: 0, next: 'no-answer' }, next: 'route' },
+    menu: { type: 'gather', prompt: { audioUri: audio('menu') }, valid: ['1', '2', '3'], firstKeyTimeoutSeconds: 2, noInput: { retries: 0, next: 'no-answer' }, next: 'route' },
     route: { type: 'branch', on: 'menu', cases: { '1': 'confirmed', '2': 'day', '3': 'agent' }, default: 'no-answer' },
     confirmed: { type: 'hangup', outcome: 'confirmed' },
     day: { type: 'gather', prompt: { audioUri: audio('day') }, valid: ['1', '2', '3', '4', '5'], firstKeyTimeoutSeconds: 2, next: 'rescheduled' },
@@ -26,8 +26,8 @@ const CALLEES = [
   { name: 'reschedules', script: { dtmf: [{ afterMs: 300, keys: '2' }, { afterMs: 30_000, keys: '4' }] } },
   { name: 'asks for someone', script: { dtmf: [{ afterMs: 300, keys: '3' }] } },
   { name: 'presses nothing', script: {} },
-  // After the menu has played (50 ms), before the 1 s wait for a key is over.
-  { name: 'hangs up at the menu', script: { hangUpAfterMs: 30_000 } },
+  // 1.2 s in: after the menu has played (50 ms, later on a loaded machine), always before the 2 s wait for a key is over.
+  { name: 'hangs up at the menu', script: { hangUpAfterMs: 120_000 } },
   { name: 'never answers', script: { answer: 'never' } },
 ] as const;
 

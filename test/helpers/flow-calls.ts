@@ -44,7 +44,8 @@ export async function settledFlowCampaign(
       },
       calls.map((_, i) => ({ rowNo: i + 1, target: `4:+1425555${String(i).padStart(4, '0')}`, fields: {} })),
     );
-    const claimed = await r.campaigns.claim(campaign.id, 3_600_000, at);
+    // Targets become due when created, a moment after `at`.
+    const claimed = await r.campaigns.claim(campaign.id, 3_600_000, Date.now());
     if (claimed.length !== calls.length) throw new Error(`claimed ${claimed.length} of ${calls.length} targets`);
     for (const [i, { target }] of claimed.entries()) {
       const callId = `${campaign.id}-${i}`;
