@@ -197,6 +197,26 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     expect(call.timeline).toContainEqual(expect.objectContaining({ kind: 'flow', name: 'decision:book', detail: expect.objectContaining({ next: 'booked', reason: 'answered' }) }));
   });
 
+  it('reaches the same outcome with the same digits when every event is delivered twice and out of order', async () => {
+    await t.emulator().put('/emulator/faults').send({ duplicateRate: 1, reorderRate: 1 }).expect(200);
+    try {
+      const { placed, call } = await run(nextNumber(), [
+        { afterMs: 2000, keys: '2' },
+        { afterMs: 100_000, keys: '31#' },
+      ]);
+      expect(call.outcome).toBe('rescheduled');
+      expect(ask.questions.find((q) => q.body.callId === placed.id)?.body.gathered).toEqual({ menu: '2', day: '31' });
+      expect(flowEntries(call)).toEqual([
+        'node:menu', 'keys:menu:2', 'node:route', 'decision:route', 'node:day', 'keys:day:31', 'node:book', 'decision:book', 'node:booked', 'node:rescheduled',
+      ]);
+      expect(await played(placed.callLegId)).toEqual([audio('menu'), audio('day'), audio('booked')]);
+      const emitted = (await t.emulator().get(`/emulator/calls/${placed.callLegId}`)).body.events as Array<{ eventType: string; reordered?: true }>;
+      expect(emitted.some((e) => e.reordered)).toBe(true);
+    } finally {
+      await t.emulator().delete('/emulator/faults').expect(200);
+    }
+  });
+
   it('an ask that does not answer in time goes to its fallback', async () => {
     ask.answerWith('hang');
     const { placed, call } = await run(nextNumber(), [
