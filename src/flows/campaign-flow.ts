@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../store';
 import type { ReminderSettings } from '../workflows/reminder-settings';
 import type { FlowDocument } from './document';
-import { reminderFlow } from './reminder-flow';
+import { reminderFlow } from '../workflows/reminder';
 
 /** The flow a campaign's calls run: a stored version, or the built-in reminder built from the campaign's settings. */
 export type FlowOf = (campaignId: string) => Promise<{ name: string; version: number; document: FlowDocument } | null>;

@@ -1,7 +1,7 @@
 import type { HandlerContext } from '../dispatch/context';
 import { decideOutcome } from '../workflows/outcomes';
 import { MAX_CALL_SECONDS, type ReminderSettings } from '../workflows/reminder-settings';
-import { reminderCallSettings, reminderFlow } from './reminder-flow';
+import { reminderCallSettings, reminderFlow } from '../workflows/reminder';
 import { onWatchdog, scheduleWatchdog, WATCHDOG } from '../workflows/watchdog';
 import type { Workflow } from '../workflows/workflow';
 import type { FlowCallSettings } from './call-settings';

@@ -123,7 +123,7 @@ const KEY_ACTIONS: Record<KeyAction, (ctx: HandlerContext) => Promise<void>> = {
 };
 
 /**
- * The reminder as it ran before it became a built-in flow (flows/reminder-flow.ts),
+ * The reminder as it ran before it became a built-in flow (reminder.ts),
  * kept only so reminder calls already answered when a service is upgraded
  * finish on the workflow they started with; remove it in the release after.
  */

@@ -1,6 +1,6 @@
-import type { KeyAction, ReminderSettings } from '../workflows/reminder-settings';
-import type { FlowCallSettings } from './call-settings';
-import type { FlowDocument } from './document';
+import type { KeyAction, ReminderSettings } from './reminder-settings';
+import type { FlowCallSettings } from '../flows/call-settings';
+import type { FlowDocument } from '../flows/document';
 
 const NODE_OF_ACTION: Record<KeyAction, string> = { agent: 'agent', acknowledge: 'acknowledged', hangup: 'other-key' };
 
