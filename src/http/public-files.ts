@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
+import { Router } from 'express';
 
 /**
  * Where the pages' static files live. tsc copies no assets, so they stay in
@@ -41,4 +41,25 @@ export function sendPublicFile(res: Parameters<Parameters<Router['get']>[1]>[1],
 /** GET /assets/<name> for each of `names`. */
 export function serveAssets<N extends string>(router: Router, files: Record<N, PublicFile>, names: readonly N[]): void {
   for (const name of names) router.get(`/assets/${name}`, (_req, res) => sendPublicFile(res, files[name]));
+}
+
+/**
+ * A page at `/<mount>/:param`: a static shell whose script asks for the API key
+ * and reads the API itself, so the page holds no data and needs no key to
+ * load. `param` values that do not match `pattern` are not pages we serve.
+ */
+export function pageRouter(page: string, assets: readonly string[], pattern: RegExp): Router {
+  const files = loadPublicFiles([page, ...assets]);
+  const router = Router();
+  serveAssets(router, files, assets);
+
+  router.get('/:param', (req, res, next) => {
+    const param = String(req.params.param);
+    if (!pattern.test(param)) return next();
+    // Asset URLs in the page are relative to /<mount>/<param>; a trailing slash would shift them.
+    if (req.path.endsWith('/')) return res.redirect(301, `../${encodeURIComponent(param)}`);
+    sendPublicFile(res, files[page]);
+  });
+
+  return router;
 }
