@@ -248,7 +248,8 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
      * campaign row so that instances sharing a database claim in turn; each
      * target is claimed once per attempt. Call inside a transaction.
      */
-    async claim(id: string, horizonMs: number, at: number): Promise<ClaimedTarget[]> {
+    /** `callIdOf` names each claimed attempt's call, written with the claim (the caller inserts the call in the same transaction). */
+    async claim(id: string, horizonMs: number, at: number, callIdOf?: (targetId: number, attempt: number) => string): Promise<ClaimedTarget[]> {
       const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? {{for_update}}`, [id]);
       if (!row || row.status !== 'running') return [];
       const interval = slotIntervalMs(Number(row.calls_per_second));
@@ -268,8 +269,8 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
       for (const target of rows) {
         const attempt = target.attempts + 1;
         await db.run(
-          `UPDATE campaign_targets SET status = 'dialling', attempts = ?, last_dialled_at = ?, first_dialled_at = COALESCE(first_dialled_at, ?) WHERE id = ?`,
-          [attempt, Math.round(slot), Math.round(slot), target.id],
+          `UPDATE campaign_targets SET status = 'dialling', attempts = ?, last_dialled_at = ?, first_dialled_at = COALESCE(first_dialled_at, ?), call_id = COALESCE(?, call_id) WHERE id = ?`,
+          [attempt, Math.round(slot), Math.round(slot), callIdOf?.(target.id, attempt) ?? null, target.id],
         );
         claimed.push({ target: toTarget({ ...target, status: 'dialling', attempts: attempt }), attempt, slotAt: slot });
         slot += interval;

@@ -14,6 +14,15 @@ export function isCallGone(err: unknown): boolean {
 }
 
 /**
+ * GA's 8501, "action is not valid when the call is not established": the
+ * callee hung up while the request was on its way. The call's own
+ * disconnected event decides the outcome, not this refusal.
+ */
+export function isCallEnding(err: unknown): boolean {
+  return isCallAutomationError(err) && err.upstreamStatus === 400 && (err.upstreamCode === '8501' || /\b8501\b/.test(err.message));
+}
+
+/**
  * Closes a call the service no longer has, as its Terminated event would:
  * says why on the timeline, ends the call, lets the workflow decide the
  * outcome (`onTerminated`), and frees its campaign slot. Re-runs change nothing.

@@ -1,7 +1,8 @@
 import { isCallAutomationError } from '../client';
 import type { HandlerContext } from '../dispatch/context';
-import { closeGoneCall, isCallGone } from './call-gone';
+import { closeGoneCall, isCallEnding, isCallGone } from './call-gone';
 import { decideOutcome } from './outcomes';
+import { HANGUP_GRACE_SECONDS, scheduleWatchdog } from './watchdog';
 
 /** What a workflow tells the shared steps: whether it is already hanging up, how to say it is, and how it closes a call. */
 export interface StepHooks {
@@ -43,6 +44,12 @@ export function callSteps(hooks: StepHooks): CallSteps {
       if (!isCallAutomationError(err)) throw err;
       if (isCallGone(err)) {
         await closeGoneCall(ctx, err, hooks.onTerminated);
+        return false;
+      }
+      if (isCallEnding(err)) {
+        ctx.logger.info({ operation: err.operation }, 'the call is ending; its disconnected event decides the outcome');
+        // Should that event never come, the call is closed here a minute from now.
+        await scheduleWatchdog(ctx, 'hangup', HANGUP_GRACE_SECONDS);
         return false;
       }
       await decideOutcome(ctx, 'failed', `${what} failed`, {

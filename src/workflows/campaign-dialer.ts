@@ -57,10 +57,11 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
     const interval = slotIntervalMs(campaign.callsPerSecond);
     return store.tx(async (r) => {
       const now = clock.now();
-      const claimed: ClaimedTarget[] = await r.campaigns.claim(campaignId, HORIZON_MS, now);
+      const callIdOf = (targetId: number, attempt: number) => deterministicUuid('campaign', campaignId, targetId, attempt);
+      const claimed: ClaimedTarget[] = await r.campaigns.claim(campaignId, HORIZON_MS, now, callIdOf);
       const out = [];
       for (const { target, attempt, slotAt } of claimed) {
-        const callId = deterministicUuid('campaign', campaignId, target.id, attempt);
+        const callId = callIdOf(target.id, attempt);
         const call = await r.calls.insert({
           id: callId,
           kind: 'call',
@@ -72,7 +73,6 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
           attempt,
           lease: { owner: deps.instanceId, until: now + CREATE_LEASE_MS },
         });
-        await r.campaigns.setCall(target.id, callId);
         out.push({ call, slotAt, interval });
       }
       return out;

@@ -4,7 +4,7 @@ import { deterministicUuid } from '../ids';
 
 export const WATCHDOG = 'watchdog';
 /** After a watchdog's hang-up, how long to wait for Terminated before closing the call here. */
-const HANGUP_GRACE_SECONDS = 60;
+export const HANGUP_GRACE_SECONDS = 60;
 
 export async function scheduleWatchdog(
   ctx: Pick<HandlerContext, 'store' | 'clock'> & { call: { id: string } },

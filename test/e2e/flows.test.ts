@@ -279,6 +279,15 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     ]);
   });
 
+  it('a callee who hangs up the moment they answer, before the menu can play, did not respond: the refused play is not a failure', async () => {
+    const to = nextNumber();
+    await script(to, { hangUpAfterMs: 0 });
+    const placed = await place(to);
+    const call = await finished(placed.id);
+    expect(call.outcome).toBe('no-response');
+    expect(flowEntries(call)).toEqual(['node:menu', 'hung-up:menu']);
+  });
+
   it('refuses a call naming a flow that is not stored, or without a variable the flow uses', async () => {
     const unknown = await t.api().post('/api/calls').send({ to: nextNumber(), flow: 'nope' });
     expect(unknown.status).toBe(400);
