@@ -1,4 +1,5 @@
 import { deterministicUuid } from '../ids';
+import { parseRawId } from '../identifiers';
 import { decideOutcome } from '../workflows/outcomes';
 import { fill, nodeOf, type NodeOf, type Prompt } from './document';
 import { flowEntry } from './funnel-entries';
@@ -99,6 +100,9 @@ async function connect(run: FlowRun, node: NodeOf<'connect'>): Promise<void> {
     : (run.settings.agentTarget ?? ctx.settings.agentTarget);
   const s = stateOf(run);
   if (!target) return connectDecided(run, node.failure, 'no AGENT_TARGET is configured');
+  // A variable may fill in anything; the row was not checked for it.
+  const raw = rawIdOrUndefined(target);
+  if (!raw) return connectDecided(run, node.failure, `"${target}" is not a number or raw id to call`);
   await ctx.store.timers.schedule({
     id: deterministicUuid(ctx.call.id, CONNECT_TIMEOUT, String(s.step)),
     callId: ctx.call.id,
@@ -106,7 +110,15 @@ async function connect(run: FlowRun, node: NodeOf<'connect'>): Promise<void> {
     dueAt: ctx.clock.now() + node.timeoutSeconds * 1000,
     payload: { step: s.step },
   });
-  await invite(run, target);
+  await invite(run, raw);
+}
+
+function rawIdOrUndefined(target: string): string | undefined {
+  try {
+    return parseRawId(target).rawId;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Invites the connect node's target once more (the first time, or a retry after a failed invite). */
