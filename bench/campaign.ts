@@ -1,5 +1,5 @@
 import type { BenchContext } from './lib/context';
-import { campaignRows, Row, runCampaign, scriptTargets } from './lib/campaigns';
+import { CampaignRun, CampaignView, campaignRows, Row, runCampaign, scriptTargets } from './lib/campaigns';
 import { DatabaseKind, freshDatabase } from './lib/databases';
 import { cpuSecondsOf, sampleMemory } from './lib/processes';
 import { Callhook, EmulatorProcess, startBare, startCallhook, startEmulatorProcess } from './lib/services';
@@ -91,13 +91,20 @@ async function baseline(ctx: BenchContext, rows: Row[]): Promise<CampaignResults
   }
 }
 
-async function oneCampaign(
+/** What a bench may do while a campaign runs (after each status poll) and after it ended, before the service stops. */
+export interface CampaignHooks {
+  onPoll?(service: Callhook, view: CampaignView): void;
+  after?(service: Callhook, run: CampaignRun): Promise<void>;
+}
+
+export async function oneCampaign(
   ctx: BenchContext,
   kind: DatabaseKind,
   label: string,
   rows: Row[],
   faults?: Record<string, unknown>,
-): Promise<{ figures: CampaignFigures; perTarget: Map<string, string> }> {
+  hooks: CampaignHooks = {},
+): Promise<{ figures: CampaignFigures; perTarget: Map<string, string>; run: CampaignRun }> {
   const db = await freshDatabase(kind, ctx.postgresUrl);
   let emulator: EmulatorProcess | undefined;
   try {
@@ -116,7 +123,14 @@ async function oneCampaign(
       const run = await runCampaign(
         service,
         emulator,
-        { name: label, rows, callsPerSecond: CALLS_PER_SECOND, maxConcurrentCalls: MAX_CONCURRENT, timeoutMs: Math.max(180_000, rows.length * 60) },
+        {
+          name: label,
+          rows,
+          callsPerSecond: CALLS_PER_SECOND,
+          maxConcurrentCalls: MAX_CONCURRENT,
+          timeoutMs: Math.max(180_000, rows.length * 60),
+          onPoll: hooks.onPoll && ((view) => hooks.onPoll!(service, view)),
+        },
         ctx.progress.step(label, rows.length, 'targets'),
       );
       const cpu = ((cpuSecondsOf(service.pid) ?? NaN) - cpuBefore) / (run.elapsedMs / 1000);
@@ -126,6 +140,7 @@ async function oneCampaign(
       const webhookDrainMs = ctx.service.env?.WEBHOOK_URL ? await outboxDrained(service) : undefined;
       // Including what was left to deliver after the last call.
       const cpuMsPerCall = (((cpuSecondsOf(service.pid) ?? NaN) - cpuBefore) * 1000) / run.view.progress.attempts;
+      await hooks.after?.(service, run);
       const peakRssBytes = memory.stop();
       const delivery = faults ? (await emulator.control<{ stats: Record<string, number> }>('GET', '/deliveries')).stats : undefined;
       for (const m of run.mismatches.slice(0, 5)) ctx.progress.log(`${label}: ${m.to} expected ${m.expected}, got ${m.got}`);
@@ -146,7 +161,7 @@ async function oneCampaign(
         webhookDrainMs,
         cpuMsPerCall,
       };
-      return { figures, perTarget };
+      return { figures, perTarget, run };
     } finally {
       await service.stop();
     }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { AGENT_DOWN, AGENT_OK, BEHAVIOURS, Behaviour, campaignCsv } from '../../test/helpers/callee-behaviours';
 import type { Step } from './progress';
 import { Callhook, EmulatorProcess, inParallel } from './services';
@@ -31,7 +32,7 @@ export async function scriptTargets(emulator: EmulatorProcess, rows: Row[], step
   step.done(`${rows.length} callee scripts set`);
 }
 
-interface CampaignView {
+export interface CampaignView {
   id: string;
   status: string;
   createdAt: string;
@@ -58,6 +59,10 @@ export interface CampaignRun {
   report: ReportRow[];
   /** Targets whose outcome or number of attempts is not what their behaviour implies. */
   mismatches: Array<{ to: string; expected: string; got: string }>;
+  /** How long each GET /api/campaigns/:id (the page's status call) took while the campaign ran, in ms. */
+  statusMs: number[];
+  /** Each status poll: ms since the campaign's creation (bench clock), calls placed and targets done. */
+  samples: Array<{ atMs: number; attempts: number; done: number }>;
 }
 
 /** Callee and agent talk until someone ends their conversation, as people would: the bench does, once they are connected. */
@@ -69,7 +74,15 @@ async function endAgentConversations(service: Callhook, emulator: EmulatorProces
 export async function runCampaign(
   service: Callhook,
   emulator: EmulatorProcess,
-  options: { name: string; rows: Row[]; callsPerSecond: number; maxConcurrentCalls: number; timeoutMs: number },
+  options: {
+    name: string;
+    rows: Row[];
+    callsPerSecond: number;
+    maxConcurrentCalls: number;
+    timeoutMs: number;
+    /** Called after every status poll (not awaited by the poll loop's timing). */
+    onPoll?: (view: CampaignView) => void;
+  },
   step: Step,
 ): Promise<CampaignRun> {
   const { rows } = options;
@@ -85,6 +98,9 @@ export async function runCampaign(
   const deadline = Date.now() + options.timeoutMs;
   let view = created;
   let completed = true;
+  const createdAt = Date.now();
+  const statusMs: number[] = [];
+  const samples: CampaignRun['samples'] = [];
   while (view.status !== 'completed') {
     if (Date.now() > deadline) {
       completed = false;
@@ -92,7 +108,11 @@ export async function runCampaign(
     }
     await sleep(250);
     await endAgentConversations(service, emulator);
+    const t0 = performance.now();
     view = await service.api<CampaignView>('GET', `/api/campaigns/${created.id}`);
+    statusMs.push(performance.now() - t0);
+    samples.push({ atMs: Date.now() - createdAt, attempts: view.progress.attempts, done: view.progress.done });
+    options.onPoll?.(view);
     const rate = view.progress.attempts / Math.max(0.001, (Date.now() - Date.parse(created.createdAt)) / 1000);
     step.update(view.progress.done, `${view.progress.dialling} dialling, ${rate.toFixed(0)} calls/s`);
   }
@@ -108,5 +128,5 @@ export async function runCampaign(
   step.done(
     `${view.progress.attempts} calls in ${(elapsedMs / 1000).toFixed(1)} s, ${mismatches.length} targets off their script${completed ? '' : `; NOT COMPLETED within ${options.timeoutMs / 1000} s`}`,
   );
-  return { id: created.id, completed, elapsedMs, view, report, mismatches };
+  return { id: created.id, completed, elapsedMs, view, report, mismatches, statusMs, samples };
 }
