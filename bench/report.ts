@@ -1,4 +1,5 @@
 import type { CampaignFigures, CampaignResults } from './campaign';
+import type { CampaignSizesResults } from './campaign-sizes';
 import type { FollowUpFigures, FollowUpResults } from './follow-up';
 import type { IngestResults } from './ingest';
 import type { Machine } from './lib/machine';
@@ -15,6 +16,8 @@ export interface BenchResults {
   campaign?: CampaignResults;
   /** The follow-up and campaign runs again with outbound webhooks on (--webhooks); `delivered` counts what the sink received. */
   webhooks?: { followUp?: FollowUpResults; campaign?: CampaignResults; delivered: number };
+  /** --only=campaign-sizes: the campaign at several sizes, per database. */
+  campaignSizes?: CampaignSizesResults[];
   /** Benchmarks that failed to run, with why. */
   errors: string[];
 }
@@ -25,6 +28,10 @@ const TARGETS = {
   followUpP99Ms: 20,
   campaignCallsPerSecond: 100,
   campaignRssBytes: 300 * 1024 * 1024,
+  /** Slowest calls/s at least this share of the fastest (all within 20 % of each other). */
+  sizesRateSpread: 0.8,
+  /** The page refreshes its status every 2 s (src/http/public/report.js REFRESH_MS): a p99 of a quarter of that keeps it from stacking requests and stays under a wait a person notices. */
+  sizesStatusP99Ms: 500,
 };
 
 const mark = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -214,5 +221,79 @@ export function renderResults(r: BenchResults): string {
   if (r.campaign?.campaign.length) parts.push('', '### 3. Campaign against the emulator (time scale 0.01)', '', campaignTable(r.campaign));
   if (r.campaign?.storm.length) parts.push('', '### 4. Storm: the same campaign with delivery faults', '', stormTable(r.campaign));
   if (r.webhooks) parts.push('', '### 5. Outbound webhooks off and on (--webhooks; each call sends call.outcome and call.ended)', '', webhooksTable(r));
+  return parts.join('\n');
+}
+
+/** The campaign-sizes section (its own block in docs/benchmarks.md). */
+export function renderCampaignSizes(r: BenchResults): string {
+  const parts = [
+    `Run ${r.startedAt} → ${r.finishedAt}${r.quick ? ' (**--quick**)' : ''}; ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory}, Node ${r.machine.node}, SQLite ${r.machine.sqlite}, PostgreSQL ${r.machine.postgres}.`,
+    `Load average (1, 5, 15 min) at the start / end of the run: ${r.machine.loadBefore} / ${r.machine.loadAfter}; CPU pressure during the run ${Number.isFinite(r.machine.cpuPressure) ? `${(r.machine.cpuPressure * 100).toFixed(0)}%` : 'n/a'} (share of the time some task waited for a CPU).`,
+  ];
+  if (r.errors.length) parts.push('', '**Benchmarks that failed to run:**', '', ...r.errors.map((e) => `- ${e}`));
+  for (const db of r.campaignSizes ?? []) {
+    if (!db.sizes.length) continue;
+    const base = db.sizes[0];
+    const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(0));
+    const rows = db.sizes.map((s) => {
+      const f = s.figures;
+      const report = s.reportDuring || s.reportAfter ? `during: ${(s.reportDuring ?? []).map((x) => ms(x.ms)).join(' / ') || '—'}; after: ${ms(s.reportAfter?.ms)}` : '—';
+      const status = `during: p50 ${ms(s.statusDuring.p50)}, p99 ${ms(s.statusDuring.p99)}, max ${ms(s.statusDuring.max)} (${s.statusDuring.count})${s.statusAfter ? `; after: p50 ${ms(s.statusAfter.p50)}, p99 ${ms(s.statusAfter.p99)}` : ''}`;
+      return [
+        String(s.size),
+        `${fixed(f.callsPerSecond, 0)}${f.completed ? '' : ' (not completed)'}`,
+        ratio(f.callsPerSecond, base.figures.callsPerSecond),
+        fixed(s.steadyCallsPerSecond, 0),
+        fixed(f.cpuMsPerCall ?? NaN, 2),
+        (f.peakRssBytes / 1024 / 1024).toFixed(0),
+        report,
+        status,
+        String(f.calls),
+        fixed(f.elapsedMs / 1000, 1),
+        `${s.loadStart.split(', ')[0]} → ${s.loadEnd.split(', ')[0]}`,
+        String(f.mismatches.length),
+      ];
+    });
+    parts.push(
+      '',
+      `### ${db.database}`,
+      '',
+      table(
+        [
+          'Size (targets)',
+          'Calls/s',
+          `Ratio to the ${base.size}-target rate`,
+          'Steady calls/s (10–90 % done)',
+          'Service CPU ms/call',
+          'Peak RSS (MB)',
+          'Report fetch ms (JSON, streamed)',
+          'Status fetch ms (GET /api/campaigns/:id)',
+          'Calls',
+          'Seconds',
+          'Load (1 min) start → end',
+          'Targets off their script',
+        ],
+        rows,
+        ['r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'r', 'r', 'l', 'r'],
+      ),
+    );
+    const rates = db.sizes.map((s) => s.figures.callsPerSecond);
+    const spread = Math.min(...rates) / Math.max(...rates);
+    const steady = db.sizes.map((s) => s.steadyCallsPerSecond);
+    const steadySpread = Math.min(...steady) / Math.max(...steady);
+    const largest = db.sizes.reduce((a, b) => (b.size > a.size ? b : a));
+    const targets: string[][] = [
+      [`Calls/s within 20 % of each other (slowest ≥ ${TARGETS.sizesRateSpread}× fastest)`, `${spread.toFixed(2)}× (steady: ${Number.isFinite(steadySpread) ? steadySpread.toFixed(2) : 'n/a'}×)`, mark(spread >= TARGETS.sizesRateSpread)],
+      ...db.sizes.map((s) => [`Peak RSS < 300 MB at ${s.size} targets`, megabytes(s.figures.peakRssBytes), mark(s.figures.peakRssBytes < TARGETS.campaignRssBytes)]),
+      [`Page responsive at ${largest.size} targets: status fetch p99 < ${TARGETS.sizesStatusP99Ms} ms while the campaign runs`, `${ms(largest.statusDuring.p99)} ms`, mark(largest.statusDuring.p99 < TARGETS.sizesStatusP99Ms)],
+      [
+        `Report at ${largest.size} targets fetched while the campaign runs and after (every fetch 200)`,
+        `${(largest.reportDuring ?? []).length} during, ${largest.reportAfter ? 1 : 0} after`,
+        mark((largest.reportDuring ?? []).length > 0 && (largest.reportDuring ?? []).every((x) => x.status === 200) && largest.reportAfter?.status === 200),
+      ],
+      ...db.sizes.map((s) => [`No target lost or off its script at ${s.size} targets`, `${s.figures.mismatches.length} off`, mark(s.figures.mismatches.length === 0 && s.figures.completed)]),
+    ];
+    parts.push('', table(['Target', 'Measured', ''], targets, ['l', 'r', 'l']));
+  }
   return parts.join('\n');
 }

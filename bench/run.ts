@@ -2,21 +2,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchCampaign } from './campaign';
+import { benchCampaignSizes, DEFAULT_SIZES } from './campaign-sizes';
 import { benchFollowUp } from './follow-up';
 import { benchIngest } from './ingest';
 import type { BenchContext } from './lib/context';
 import { DatabaseKind, postgresVersion } from './lib/databases';
 import { describeMachine } from './lib/machine';
-import { replaceResults } from './lib/markdown';
+import { replaceResults, SIZES_MARKERS } from './lib/markdown';
 import { ROOT } from './lib/processes';
 import { createProgress } from './lib/progress';
 import { startWebhookSink } from './lib/webhook-sink';
 import { formatSelfTimes, selfTimes } from './profile';
-import { BenchResults, renderResults } from './report';
+import { BenchResults, renderCampaignSizes, renderResults } from './report';
 
 const USAGE = `npm run bench -- [options]
 
-  --only=ingest,follow-up,campaign,storm   run only these (default: all)
+  --only=ingest,follow-up,campaign,storm   run only these (default: all four)
+  --only=campaign-sizes                    the campaign at several sizes, fresh database each (not in the default set: ~20 min)
+  --sizes=1000,10000,100000                campaign-sizes: the sizes, in order (default: those three)
   --db=sqlite,postgres                     databases (default: both; Postgres skipped when not reachable)
   --quick                                  short runs and small campaigns, to try the harness out
   --profile                                run callhook under --cpu-prof and print self time per function
@@ -29,22 +32,29 @@ Postgres: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); 
 Raw results go to bench/results/ (not committed).`;
 
 const BENCHES = ['ingest', 'follow-up', 'campaign', 'storm'] as const;
-type Bench = (typeof BENCHES)[number];
+/** Benchmarks run only when --only names them. */
+const OPTIONAL = ['campaign-sizes'] as const;
+type Bench = (typeof BENCHES)[number] | (typeof OPTIONAL)[number];
 
 function parseArgs(argv: string[]) {
-  const options = { only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, sqlProfile: false, env: {} as Record<string, string>, doc: undefined as boolean | undefined, webhooks: false };
+  const options = { sizes: DEFAULT_SIZES, only: [...BENCHES] as Bench[], databases: ['sqlite', 'postgres'] as DatabaseKind[], quick: false, profile: false, sqlProfile: false, env: {} as Record<string, string>, doc: undefined as boolean | undefined, webhooks: false };
   for (const arg of argv) {
     const [flag] = arg.split('=', 1);
     const value = arg.slice(flag.length + 1);
     if (flag === '--only') {
       const picked = value.split(',').map((s) => s.trim());
-      const unknown = picked.filter((p) => !(BENCHES as readonly string[]).includes(p));
-      if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.join(', ')})`);
+      const known: readonly string[] = [...BENCHES, ...OPTIONAL];
+      const unknown = picked.filter((p) => !known.includes(p));
+      if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${known.join(', ')})`);
       options.only = picked as Bench[];
     } else if (flag === '--db') {
       const picked = value.split(',').map((s) => s.trim());
       if (picked.some((p) => p !== 'sqlite' && p !== 'postgres')) throw new Error('--db takes sqlite and/or postgres');
       options.databases = picked as DatabaseKind[];
+    } else if (flag === '--sizes') {
+      const sizes = value.split(',').map((v) => Number(v.trim()));
+      if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error('--sizes takes whole numbers of targets from 1 to 100000, like 1000,10000,100000');
+      options.sizes = sizes;
     } else if (flag === '--quick') options.quick = true;
     else if (flag === '--profile') options.profile = true;
     else if (flag === '--sql-profile') options.sqlProfile = true;
@@ -138,18 +148,24 @@ async function main(): Promise<void> {
     results.webhooks.delivered = sink.received();
     await sink.close();
   }
+  if (run('campaign-sizes')) await stage('campaign-sizes', async () => void (results.campaignSizes = await benchCampaignSizes(ctx, options.sizes)));
   results.finishedAt = new Date().toISOString();
   results.machine.loadAfter = loadAverage();
   results.machine.cpuPressure = (cpuStallMicros() - stallBefore) / 1000 / (Date.now() - started);
   save();
-  const markdown = renderResults(results);
-  process.stdout.write(`\n${markdown}\n\nRaw results: ${path.relative(ROOT, jsonFile)}\n`);
+  const mainRan = options.only.some((b) => (BENCHES as readonly string[]).includes(b));
+  const markdown = mainRan ? renderResults(results) : '';
+  const sizesMarkdown = results.campaignSizes ? renderCampaignSizes(results) : '';
+  process.stdout.write(`\n${[markdown, sizesMarkdown].filter(Boolean).join('\n\n')}\n\nRaw results: ${path.relative(ROOT, jsonFile)}\n`);
 
-  const full = options.only.length === BENCHES.length && !options.quick;
+  const full = BENCHES.every((b) => options.only.includes(b)) && !options.quick;
   if (options.doc ?? full) {
     const docFile = path.join(ROOT, 'docs', 'benchmarks.md');
-    const doc = fs.existsSync(docFile) ? fs.readFileSync(docFile, 'utf8') : '# Benchmarks\n';
-    fs.writeFileSync(docFile, replaceResults(doc, markdown));
+    let doc = fs.existsSync(docFile) ? fs.readFileSync(docFile, 'utf8') : '# Benchmarks\n';
+    // Each its own block: a campaign-sizes run leaves the main results as they are, and the other way round.
+    if (markdown) doc = replaceResults(doc, markdown);
+    if (sizesMarkdown) doc = replaceResults(doc, sizesMarkdown, SIZES_MARKERS);
+    fs.writeFileSync(docFile, doc);
     process.stdout.write(`Wrote ${path.relative(ROOT, docFile)}\n`);
   } else {
     process.stdout.write('docs/benchmarks.md left as it is (partial or --quick run; --doc writes it anyway)\n');
