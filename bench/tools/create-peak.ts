@@ -1,13 +1,14 @@
 /**
  * Where a large campaign's peak memory comes from: the service's VmRSS / VmHWM before and after
- * POST /api/campaigns with N targets (the campaign bench's CSV), and after a streamed report.
+ * POST /api/campaigns with N targets (the campaign bench's CSV), after a streamed report,
+ * and the CPU one status call (GET /api/campaigns/:id) costs the service at that size.
  * Dispatcher off, no emulator: the campaign is paused at once and never dials.
  * `npx tsx bench/tools/create-peak.ts [--targets=100000] [--db=sqlite|postgres]`
  */
 import { AUDIO, campaignRows } from '../lib/campaigns';
 import { campaignCsv } from '../../test/helpers/callee-behaviours';
 import { freshDatabase, DatabaseKind } from '../lib/databases';
-import { memoryOf } from '../lib/processes';
+import { cpuSecondsOf, memoryOf } from '../lib/processes';
 import { timedGet } from '../lib/report-fetch';
 import { BENCH_API_KEY, startCallhook } from '../lib/services';
 
@@ -38,6 +39,12 @@ async function main() {
       await service.api('POST', `/api/campaigns/${created.id}/pause`).catch((e) => process.stdout.write(`pause: ${String(e).slice(0, 120)}\n`));
       const report = await timedGet(service.url, `/api/campaigns/${created.id}/report`);
       process.stdout.write(`report ${(report.bytes / 1e6).toFixed(1)} MB in ${report.ms.toFixed(0)} ms: ${mb(service.pid)}\n`);
+      // The campaign page's status call (GET /api/campaigns/:id): its cost in service CPU at this size, idle service.
+      const cpu0 = cpuSecondsOf(service.pid)!;
+      const times: number[] = [];
+      for (let i = 0; i < 50; i++) times.push((await timedGet(service.url, `/api/campaigns/${created.id}`)).ms);
+      times.sort((a, b) => a - b);
+      process.stdout.write(`status ×50: p50 ${times[25].toFixed(1)} ms, max ${times[49].toFixed(1)} ms, service CPU ${(((cpuSecondsOf(service.pid)! - cpu0) * 1000) / 50).toFixed(1)} ms per call\n`);
     } finally {
       await service.stop();
     }
