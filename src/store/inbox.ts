@@ -230,17 +230,6 @@ export function inboxRepo(db: Db) {
       else await db.run('UPDATE calls SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?', [owner]);
     },
 
-    /** The next event of the call in eventTime order (to the 100 ns), or undefined; `due` is false while it waits for a retry. */
-    async next(callId: string, now: number): Promise<{ event: InboxEvent; due: boolean } | undefined> {
-      const row = await db.get<Row>(
-        `SELECT seq, call_id, source, event_type, known, call_leg_id, event_time, body, received_at, attempts, not_before
-         FROM inbox WHERE call_id = ? AND handled_at IS NULL ORDER BY event_time, event_tick, seq LIMIT 1`,
-        [callId],
-      );
-      return row && toNext(row, now);
-    },
-
-    /** As `next`, with the call read in the same query (the dispatcher needs both for every event). */
     async nextWithCall(callId: string, now: number): Promise<{ event: InboxEvent; due: boolean; call: CallRecord } | undefined> {
       const row = await db.get<Row & Record<string, unknown>>(
         `SELECT i.seq, i.call_id, i.source, i.event_type, i.known, i.call_leg_id, i.event_time, i.body, i.received_at, i.attempts, i.not_before,

@@ -163,10 +163,10 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
       await store.tx((r) => r.inbox.ingest('a', [late, early], now));
       expect(await store.inbox.claimCalls('one', 10, now, 1000)).toEqual(['a']);
       expect(await store.inbox.claimCalls('two', 10, now, 1000)).toEqual([]);
-      const first = await store.inbox.next('a', now);
+      const first = await store.inbox.nextWithCall('a', now);
       expect((first!.event.body as any).data.CallState).toBe('Established');
       await store.inbox.finish(first!.event.seq, 'handled', now);
-      expect(((await store.inbox.next('a', now))!.event.body as any).data.CallState).toBe('Terminated');
+      expect(((await store.inbox.nextWithCall('a', now))!.event.body as any).data.CallState).toBe('Terminated');
       // An expired lease is taken over by another owner.
       expect(await store.inbox.claimCalls('two', 10, now + 1001, 1000)).toEqual(['a']);
       await store.inbox.releaseLease('two', 'a');
@@ -186,10 +186,10 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
 
     it('holds an event back until its retry time', async () => {
       await store.tx((r) => r.inbox.ingest('a', [incoming('dtmf-received')], now));
-      const { event } = (await store.inbox.next('a', now))!;
+      const { event } = (await store.inbox.nextWithCall('a', now))!;
       await store.inbox.retryLater(event.seq, now + 500, 'boom');
       expect(await store.inbox.claimCalls('one', 10, now, 1000)).toEqual([]);
-      expect((await store.inbox.next('a', now))!.due).toBe(false);
+      expect((await store.inbox.nextWithCall('a', now))!.due).toBe(false);
       expect(await store.inbox.claimCalls('one', 10, now + 500, 1000)).toEqual(['a']);
       expect(await store.inbox.stats()).toEqual({ depth: 1, oldestReceivedAt: now });
     });
@@ -203,7 +203,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     expect(await store.tx((r) => r.timers.fireDue(now + 99, 10))).toBe(0);
     expect(await store.tx((r) => r.timers.fireDue(now + 100, 10))).toBe(1);
     expect(await store.tx((r) => r.timers.fireDue(now + 200, 10))).toBe(0);
-    const { event } = (await store.inbox.next('t', now + 100))!;
+    const { event } = (await store.inbox.nextWithCall('t', now + 100))!;
     expect(event).toMatchObject({ source: 'timer', eventType: 'callhook.TimerFired', body: { timerId: 'timer-1', kind: 'no-key', payload: { n: 1 } } });
     await store.timers.schedule({ id: 'timer-2', callId: 't', kind: 'no-key', dueAt: now + 100 });
     expect(await store.timers.cancel('t', 'no-key', now)).toBe(1);
