@@ -249,7 +249,7 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
      * target is claimed once per attempt. Call inside a transaction.
      */
     /** `callIdOf` names each claimed attempt's call, written with the claim (the caller inserts the call in the same transaction). */
-    async claim(id: string, horizonMs: number, at: number, callIdOf?: (targetId: number, attempt: number) => string): Promise<ClaimedTarget[]> {
+    async claim(id: string, horizonMs: number, at: number, callIdOf?: (target: TargetRecord, attempt: number) => string): Promise<ClaimedTarget[]> {
       const row = await db.get<CampaignRow>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ? {{for_update}}`, [id]);
       if (!row || row.status !== 'running') return [];
       const interval = slotIntervalMs(Number(row.calls_per_second));
@@ -268,19 +268,16 @@ export function campaignsRepo(db: Db, now: () => number, webhooks?: (tx: Db) => 
       const claimed: ClaimedTarget[] = [];
       for (const target of rows) {
         const attempt = target.attempts + 1;
+        const record = toTarget({ ...target, status: 'dialling', attempts: attempt });
         await db.run(
           `UPDATE campaign_targets SET status = 'dialling', attempts = ?, last_dialled_at = ?, first_dialled_at = COALESCE(first_dialled_at, ?), call_id = COALESCE(?, call_id) WHERE id = ?`,
-          [attempt, Math.round(slot), Math.round(slot), callIdOf?.(target.id, attempt) ?? null, target.id],
+          [attempt, Math.round(slot), Math.round(slot), callIdOf?.(record, attempt) ?? null, target.id],
         );
-        claimed.push({ target: toTarget({ ...target, status: 'dialling', attempts: attempt }), attempt, slotAt: slot });
+        claimed.push({ target: record, attempt, slotAt: slot });
         slot += interval;
       }
       if (claimed.length) await db.run('UPDATE campaigns SET next_slot_at = ? WHERE id = ?', [Math.ceil(slot), id]);
       return claimed;
-    },
-
-    async setCall(targetId: number, callId: string): Promise<void> {
-      await db.run('UPDATE campaign_targets SET call_id = ? WHERE id = ?', [callId, targetId]);
     },
 
     /**

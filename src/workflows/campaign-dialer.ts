@@ -57,11 +57,11 @@ export function createCampaignDialer(deps: PlaceCallDeps & { logger: Logger; pol
     const interval = slotIntervalMs(campaign.callsPerSecond);
     return store.tx(async (r) => {
       const now = clock.now();
-      const callIdOf = (targetId: number, attempt: number) => deterministicUuid('campaign', campaignId, targetId, attempt);
+      const callIdOf = (target: { id: number }, attempt: number) => deterministicUuid('campaign', campaignId, target.id, attempt);
       const claimed: ClaimedTarget[] = await r.campaigns.claim(campaignId, HORIZON_MS, now, callIdOf);
       const out = [];
       for (const { target, attempt, slotAt } of claimed) {
-        const callId = callIdOf(target.id, attempt);
+        const callId = callIdOf(target, attempt);
         const call = await r.calls.insert({
           id: callId,
           kind: 'call',

@@ -45,12 +45,12 @@ export async function settledFlowCampaign(
       calls.map((_, i) => ({ rowNo: i + 1, target: `4:+1425555${String(i).padStart(4, '0')}`, fields: {} })),
     );
     // Targets become due when created, a moment after `at`.
-    const claimed = await r.campaigns.claim(campaign.id, 3_600_000, Date.now());
+    const callIdOf = (target: { rowNo: number }) => `${campaign.id}-${target.rowNo - 1}`;
+    const claimed = await r.campaigns.claim(campaign.id, 3_600_000, Date.now(), callIdOf);
     if (claimed.length !== calls.length) throw new Error(`claimed ${claimed.length} of ${calls.length} targets`);
     for (const [i, { target }] of claimed.entries()) {
-      const callId = `${campaign.id}-${i}`;
+      const callId = callIdOf(target);
       await r.calls.insert({ id: callId, kind: 'call', flow: 'flow', target: target.target, settings: {}, state: 'terminated', campaignId: campaign.id, campaignTargetId: target.id, attempt: 1 });
-      await r.campaigns.setCall(target.id, callId);
       let entryAt = at;
       for (const name of calls[i].names) await r.timeline.append({ callId, at: entryAt++, kind: 'flow', name });
       await r.campaigns.finishAttempt(callId, calls[i].outcome, at + 1000);

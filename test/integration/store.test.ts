@@ -58,9 +58,8 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
           { rowNo: 2, target: '4:+14255550102', fields: {} },
         ],
       );
-      const claimed = await db.tx((tx) => campaignsRepo(tx, () => now).claim('cmp-1', 1_000, now));
+      const claimed = await db.tx((tx) => campaignsRepo(tx, () => now).claim('cmp-1', 1_000, now, (target) => `call-${target.rowNo}`));
       expect(claimed.map((c) => c.target.rowNo)).toEqual([1, 2]);
-      for (const { target } of claimed) await old.setCall(target.id, `call-${target.rowNo}`);
       await db.close();
 
       const upgraded = await openStore(config, () => now);
@@ -93,9 +92,8 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
           [1, 2, 3].map((rowNo) => ({ rowNo, target: `4:+1425555010${rowNo}`, fields: {} })),
         ),
       );
-      const claimed = await store.tx((r) => r.campaigns.claim(id, 1_000, now));
+      const claimed = await store.tx((r) => r.campaigns.claim(id, 1_000, now, (target) => `${id}-call-${target.rowNo}`));
       expect(claimed).toHaveLength(3);
-      for (const { target } of claimed) await store.campaigns.setCall(target.id, `${id}-call-${target.rowNo}`);
       // Each in a transaction of its own, at once: on Postgres each reads the others' targets as still dialling until they commit.
       const results = await Promise.all(claimed.map(({ target }) => store.campaigns.finishAttempt(`${id}-call-${target.rowNo}`, 'answered-acknowledged', now)));
       expect(results).toEqual(['done', 'done', 'done']);
