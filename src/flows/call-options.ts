@@ -1,21 +1,16 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
+import { reminderOptionsSchema, webhookOf } from '../workflows/reminder-settings';
 import type { FlowCallSettings } from './call-settings';
 import type { FlowDocument } from './document';
 import { checkVariables, describeIssue, validateFlow, type FlowIssue, type Generation } from './validate';
 
-const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
-
-/** What a caller may choose for a call or a campaign that runs a stored flow. */
+/** What a caller may choose for a call or a campaign that runs a stored flow: the reminder's options that are not about its message. */
 export const flowOptionsSchema = z.object({
   flow: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'flow names are lowercase letters, digits and -'),
   /** The latest version when left out; the call keeps the version it started with. */
   flowVersion: z.number().int().min(1).optional(),
-  operationContext: z.string().max(256).optional(),
-  subject: z.string().max(256).optional(),
-  webhookUrl: webhookUrl.optional(),
-  webhookEvents: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length).optional(),
+  ...reminderOptionsSchema.pick({ operationContext: true, subject: true, webhookUrl: true, webhookEvents: true }).shape,
 });
 export type FlowOptions = z.infer<typeof flowOptionsSchema>;
 
@@ -53,6 +48,6 @@ export async function flowCallSettings(
     operationContext: options.operationContext ?? null,
     subject: options.subject ?? null,
     agentTarget: check.agentTarget ?? null,
-    webhook: options.webhookUrl ? { url: options.webhookUrl, events: options.webhookEvents ?? null } : null,
+    webhook: webhookOf(options),
   };
 }

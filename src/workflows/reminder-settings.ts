@@ -55,6 +55,11 @@ export function reminderSettings(options: ReminderOptions, defaults: { waitSecon
     inviteRetries: options.inviteRetries ?? DEFAULT_INVITE_RETRIES,
     inviteTimeoutSeconds: DEFAULT_INVITE_TIMEOUT_SECONDS,
     agentTarget: defaults.agentTarget ?? null,
-    webhook: options.webhookUrl ? { url: options.webhookUrl, events: options.webhookEvents ?? null } : null,
+    webhook: webhookOf(options),
   };
+}
+
+/** The call's or campaign's own webhook target, when it names one. */
+export function webhookOf(options: Pick<ReminderOptions, 'webhookUrl' | 'webhookEvents'>): WebhookSubscription | null {
+  return options.webhookUrl ? { url: options.webhookUrl, events: options.webhookEvents ?? null } : null;
 }
