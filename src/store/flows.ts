@@ -113,6 +113,11 @@ export function flowsRepo(db: Db) {
         .sort((a, b) => (a.name < b.name ? -1 : 1));
     },
 
+    /** Every version of every flow. */
+    async documents(): Promise<FlowDocument[]> {
+      return (await db.all<{ document: string }>('SELECT document FROM flows')).map((r) => JSON.parse(r.document));
+    },
+
     /** A flow's versions, oldest first; empty for an unknown name. */
     async versions(name: string): Promise<{ version: number; createdAt: number }[]> {
       const rows = await db.all<{ version: number; created_at: number }>('SELECT version, created_at FROM flows WHERE name = ? ORDER BY version', [name]);

@@ -150,6 +150,11 @@ describe.each(CASES)('a menu flow end to end against the emulator (%s, %s)', (ki
     expect(call.outcome).toBe('confirmed');
     expect(await requests(placed.callLegId)).toEqual(expected('create', 'play', 'listen', 'stop', 'hangUp'));
     expect(flowEntries(call)).toEqual(['node:menu', 'keys:menu:1', 'node:route', 'decision:route', 'node:confirmed']);
+    // The flow's own outcome is one the call list filters by; a name no flow has is refused.
+    const listed = (await t.api().get('/api/calls').query({ outcome: 'confirmed' }).expect(200)).body.calls as Array<{ id: string; outcome: string }>;
+    expect(listed.map((c) => c.id)).toContain(placed.id);
+    expect(listed.every((c) => c.outcome === 'confirmed')).toBe(true);
+    await t.api().get('/api/calls').query({ outcome: 'confirmd' }).expect(400);
   });
 
   it('no input asks again with the re-prompt, then a key counts', async () => {
