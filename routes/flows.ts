@@ -15,7 +15,7 @@ const paramsSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'flow names are a lowercase letter, then up to 62 lowercase letters, digits or -'),
 });
 
-const getQuerySchema = z.strictObject({
+const versionQuerySchema = z.strictObject({
   version: z
     .string()
     .regex(/^[1-9][0-9]{0,8}$/, 'must be a version number: 1, 2, …')
@@ -63,6 +63,16 @@ async function flowView(store: Store, flow: FlowVersion) {
   };
 }
 
+/** The version `?version=N` names, or the latest; 404 `flow_not_found` or `flow_version_not_found` (naming the latest). */
+export async function requestedVersion(store: Store, name: string, query: unknown): Promise<FlowVersion> {
+  const { version } = validate(versionQuerySchema, query, 'query');
+  const flow = await store.flows.get(name, version);
+  if (flow) return flow;
+  const versions = version === undefined ? [] : await store.flows.versions(name);
+  if (versions.length === 0) throw flowNotFound(name);
+  throw new NotFoundError(`flow "${name}" has no version ${version} (its latest is ${versions.at(-1)!.version})`, 'flow_version_not_found');
+}
+
 /** Call flows: each save is a new version, validated first (docs/flows.md). */
 export function flowsRouter(deps: FlowsRouterDeps): Router {
   const { store } = deps;
@@ -86,16 +96,7 @@ export function flowsRouter(deps: FlowsRouterDeps): Router {
   });
 
   router.get('/:name', async (req, res) => {
-    const name = flowName(req.params);
-    const { version } = validate(getQuerySchema, req.query, 'query');
-    const flow = await store.flows.get(name, version);
-    if (!flow) {
-      if (version === undefined) throw flowNotFound(name);
-      const versions = await store.flows.versions(name);
-      if (versions.length === 0) throw flowNotFound(name);
-      throw new NotFoundError(`flow "${name}" has no version ${version} (its latest is ${versions.at(-1)!.version})`, 'flow_version_not_found');
-    }
-    res.json(await flowView(store, flow));
+    res.json(await flowView(store, await requestedVersion(store, flowName(req.params), req.query)));
   });
 
   return router;
